@@ -1,0 +1,342 @@
+"""Cross-reference checks and expression compilation for a structured ruleset.
+
+Each check appends `FILE: key.path: problem` lines; nothing stops at the first problem.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any, Iterable
+
+from . import schema
+from .conditions import ConditionError, Names, compile_expression, suggest
+from .model import Ruleset
+
+SIDES = ("russia", "ukraine")
+
+
+class _Checker:
+    def __init__(self, parsed: dict[str, Any]):
+        self.p = parsed
+        self.problems: list[str] = []
+        self.exprs: dict[str, Any] = {}
+        self.public_exprs: dict[str, Any] = {}
+        rs: schema.RulesetFile = parsed["ruleset.toml"]
+        self.settings = rs.settings
+        self.info = rs.ruleset
+        self.factions = {f.id: f for f in parsed["factions.toml"].faction}
+        self.actions = {a.id: a for a in parsed["actions.toml"].action}
+        self.lines = {r.id: r for r in parsed["redlines.toml"].red_line}
+        self.regions = {r.id: r for r in parsed["map.toml"].region}
+        self.scenarios = {
+            s.scenario.id: (name, s.scenario) for name, s in parsed.items() if name.startswith("scenarios/")
+        }
+        self.all_stats = frozenset(s for f in self.factions.values() for s in f.stats)
+        self.tags = frozenset(
+            [t for a in self.actions.values() for t in a.tags]
+            + [t for line in self.lines.values() for r in line.responses for t in r.tags]
+        )
+        self.names = Names(
+            factions=frozenset(self.factions),
+            stats=self.all_stats,
+            regions=frozenset(self.regions),
+            lines=frozenset(self.lines),
+            flags=self._known_flags(),
+            tags=self.tags,
+            major_city_regions=frozenset(
+                r.id for r in self.regions.values() if any(c.major for c in r.city)
+            ),
+        )
+
+    # --- helpers ----------------------------------------------------------------------------
+    def bad(self, file: str, path: str, message: str) -> None:
+        self.problems.append(f"{file}: {path}: {message}")
+
+    def ref(self, file: str, path: str, value: str, known: Iterable[str], what: str) -> bool:
+        known = list(known)
+        if value not in known:
+            self.bad(file, path, f"unknown {what} {value!r}{suggest(value, known)}")
+            return False
+        return True
+
+    def expr(self, file: str, path: str, source: str, *, public: bool = False) -> None:
+        if not source:
+            return
+        try:
+            fn = compile_expression(source, self.names, public=public)
+        except ConditionError as exc:
+            self.bad(file, path, str(exc))
+            return
+        (self.public_exprs if public else self.exprs)[source] = fn
+
+    def unique(self, file: str, what: str, ids: list[str]) -> None:
+        for dup, n in Counter(ids).items():
+            if n > 1:
+                self.bad(file, f"{what}[{dup}].id", f"id {dup!r} is used {n} times")
+
+    def _known_flags(self) -> frozenset[str]:
+        flags = set(self.settings.inadvertent_damping_flags) | {self.settings.ceasefire_flag}
+        for effects in self._all_effect_lists():
+            flags.update(e.flag for e in effects if isinstance(e, schema.FlagEffect))
+        for _, scen in self.scenarios.values():
+            flags.update(scen.flags)
+        return frozenset(flags)
+
+    def _all_effect_lists(self):
+        yield self.settings.breakthrough_effects
+        for f in self.factions.values():
+            yield f.upkeep
+        for a in self.actions.values():
+            yield a.effects
+        for line in self.lines.values():
+            for r in line.responses:
+                yield r.effects
+        for _, scen in self.scenarios.values():
+            for inj in scen.injects:
+                yield inj.effects
+
+    def effects(self, file: str, path: str, effects: list, owners: Iterable[str]) -> None:
+        """Check effects; `owners` are the factions that "self" may stand for."""
+        owners = list(owners)
+        for i, e in enumerate(effects):
+            where = f"{path}[{i}]"
+            if isinstance(e, schema.StatEffect):
+                targets = owners if e.faction == "self" else [e.faction]
+                if e.faction != "self" and not self.ref(
+                    file, f"{where}.faction", e.faction, list(self.factions) + ["self"], "faction"
+                ):
+                    continue
+                for fid in targets:
+                    stats = self.factions[fid].stats
+                    if e.stat not in stats:
+                        self.bad(file, f"{where}.stat", f"faction {fid!r} has no stat {e.stat!r}{suggest(e.stat, stats)}")
+                        break
+                self.expr(file, f"{where}.formula", e.formula)
+            elif isinstance(e, schema.StrengthEffect) and e.region:
+                self.ref(file, f"{where}.region", e.region, self.regions, "region")
+            elif isinstance(e, (schema.CredibilityEffect, schema.RedLineEffect)):
+                self.ref(file, f"{where}.red_line", e.red_line, self.lines, "red line")
+
+    # --- the checks, file by file -----------------------------------------------------------
+    def run(self) -> None:
+        s = self.settings
+        self.effects("ruleset.toml", "settings.breakthrough_effects", s.breakthrough_effects, [])
+        for form in ("formal", "ambiguous"):
+            if form not in s.audience:
+                self.bad("ruleset.toml", f"settings.audience.{form}", "required key is missing")
+        if self.info.default_scenario not in self.scenarios:
+            self.ref("ruleset.toml", "ruleset.default_scenario", self.info.default_scenario,
+                     self.scenarios, "scenario")
+        self.check_factions()
+        self.check_actions()
+        self.check_lines()
+        self.check_escalation()
+        self.check_map()
+        self.check_combat()
+        self.check_outcomes()
+        self.check_bots()
+        self.check_scenarios()
+
+    def check_factions(self) -> None:
+        f_file = "factions.toml"
+        self.unique(f_file, "faction", [f.id for f in self.factions.values()])
+        for f in self.factions.values():
+            base = f"faction[{f.id}]"
+            if f.capacity < 1:
+                self.bad(f_file, f"{base}.capacity", "must be at least 1")
+            self.expr(f_file, f"{base}.power", f.power)
+            self.effects(f_file, f"{base}.upkeep", f.upkeep, [f.id])
+            for o in f.objectives:
+                self.expr(f_file, f"{base}.objectives[{o.id}].condition", o.condition)
+
+    def check_actions(self) -> None:
+        a_file = "actions.toml"
+        self.unique(a_file, "action", [a.id for a in self.parsed_actions()])
+        countries = schema.Country.__args__
+        for a in self.actions.values():
+            base = f"action[{a.id}]"
+            for i, fid in enumerate(a.factions):
+                self.ref(a_file, f"{base}.factions[{i}]", fid, self.factions, "faction")
+            self.ref(a_file, f"{base}.category", a.category, self.settings.categories, "category")
+            for stat in a.cost:
+                for fid in a.factions:
+                    if fid in self.factions and stat not in self.factions[fid].stats:
+                        self.bad(a_file, f"{base}.cost.{stat}",
+                                 f"faction {fid!r} has no stat {stat!r}{suggest(stat, self.factions[fid].stats)}")
+            if not 0 <= a.rung <= self.settings.escalation_max:
+                self.bad(a_file, f"{base}.rung", f"must be between 0 and {self.settings.escalation_max}")
+            for i, c in enumerate(a.target_countries):
+                self.ref(a_file, f"{base}.target_countries[{i}]", c, countries, "country")
+            if a.target != "none" and not a.target_countries:
+                self.bad(a_file, f"{base}.target_countries", "an action with a target needs target_countries")
+            if any(isinstance(e, schema.OperationEffect) for e in a.effects) and a.target != "attack":
+                self.bad(a_file, f"{base}.target", "an action with an operation effect needs target = \"attack\"")
+            self.expr(a_file, f"{base}.requires", a.requires)
+            self.effects(a_file, f"{base}.effects", a.effects, [f for f in a.factions if f in self.factions])
+
+    def parsed_actions(self):
+        return self.p["actions.toml"].action
+
+    def check_lines(self) -> None:
+        r_file = "redlines.toml"
+        self.unique(r_file, "red_line", [r.id for r in self.p["redlines.toml"].red_line])
+        for line in self.lines.values():
+            base = f"red_line[{line.id}]"
+            self.ref(r_file, f"{base}.owner", line.owner, self.factions, "faction")
+            for i, fid in enumerate(line.addressees):
+                self.ref(r_file, f"{base}.addressees[{i}]", fid, self.factions, "faction")
+            for i, tag in enumerate(line.trigger_tags):
+                self.ref(r_file, f"{base}.trigger_tags[{i}]", tag, self.tags, "tag (no action or response has it)")
+            if not line.trigger_tags and not line.trigger_condition:
+                self.bad(r_file, base, "a red line needs trigger_tags or a trigger_condition")
+            self.expr(r_file, f"{base}.trigger_condition", line.trigger_condition)
+            for name in ("credibility", "resolve", "interest", "response_cost"):
+                value = getattr(line, name)
+                if not 0.0 <= value <= 1.0:
+                    self.bad(r_file, f"{base}.{name}", f"must be between 0 and 1, got {value}")
+            if line.declared_threshold < 1 or line.tolerance < 1:
+                self.bad(r_file, f"{base}.declared_threshold", "thresholds must be at least 1")
+            if not line.responses:
+                self.bad(r_file, f"{base}.responses", "a red line needs at least one response")
+            for r in line.responses:
+                if not 0 <= r.rung <= self.settings.escalation_max:
+                    self.bad(r_file, f"{base}.responses[{r.id}].rung",
+                             f"must be between 0 and {self.settings.escalation_max}")
+                self.effects(r_file, f"{base}.responses[{r.id}].effects", r.effects, [line.owner] if line.owner in self.factions else [])
+            for stat in line.cheapen:
+                if not any(stat in self.factions[f].stats for f in line.addressees if f in self.factions):
+                    self.bad(r_file, f"{base}.cheapen.{stat}", f"no addressee has stat {stat!r}{suggest(stat, self.all_stats)}")
+
+    def check_escalation(self) -> None:
+        e_file = "escalation.toml"
+        esc: schema.EscalationFile = self.p["escalation.toml"]
+        groups = {g.id for g in esc.group}
+        levels = [r.level for r in esc.rung]
+        expected = list(range(self.settings.escalation_max + 1))
+        if sorted(levels) != expected:
+            missing = sorted(set(expected) - set(levels))
+            extra = sorted(set(levels) - set(expected))
+            self.bad(e_file, "rung", f"rungs must be exactly levels 0..{self.settings.escalation_max} once each"
+                     + (f"; missing {missing}" if missing else "") + (f"; unexpected {extra}" if extra else ""))
+        for r in esc.rung:
+            self.ref(e_file, f"rung[{r.level}].group", r.group, groups, "group")
+
+    def check_map(self) -> None:
+        m_file = "map.toml"
+        self.unique(m_file, "region", [r.id for r in self.p["map.toml"].region])
+        for r in self.regions.values():
+            base = f"region[{r.id}]"
+            for i, other in enumerate(r.adjacent):
+                if self.ref(m_file, f"{base}.adjacent[{i}]", other, self.regions, "region"):
+                    if r.id not in self.regions[other].adjacent:
+                        self.bad(m_file, f"{base}.adjacent[{i}]",
+                                 f"{other!r} does not list {r.id!r} back (adjacency must be symmetric)")
+            for side in r.strength:
+                self.ref(m_file, f"{base}.strength.{side}", side, SIDES, "side")
+            if len(r.polygon) < 3 or any(len(pt) != 2 for pt in r.polygon):
+                self.bad(m_file, f"{base}.polygon", "needs at least 3 [longitude, latitude] points")
+
+    def check_combat(self) -> None:
+        c_file = "combat.toml"
+        combat = self.p["combat.toml"].combat
+        ids = {r.id for r in combat.results}
+        last = -1.0
+        for i, col in enumerate(combat.columns):
+            if len(col.results) != self.settings.dice_sides:
+                self.bad(c_file, f"combat.columns[{i}].results",
+                         f"needs one result per die face ({self.settings.dice_sides}), got {len(col.results)}")
+            for j, res in enumerate(col.results):
+                self.ref(c_file, f"combat.columns[{i}].results[{j}]", res, ids, "result")
+            if col.min_ratio <= last:
+                self.bad(c_file, f"combat.columns[{i}].min_ratio", "columns must be in rising min_ratio order")
+            last = col.min_ratio
+        if not combat.columns or combat.columns[0].min_ratio > 0:
+            self.bad(c_file, "combat.columns", "the first column must start at min_ratio = 0")
+        for stat in combat.stat_bonus:
+            self.ref(c_file, f"combat.stat_bonus.{stat}", stat, self.all_stats, "stat")
+
+    def check_outcomes(self) -> None:
+        o_file = "outcomes.toml"
+        for o in self.p["outcomes.toml"].outcome:
+            self.expr(o_file, f"outcome[{o.id}].condition", o.condition)
+        self.unique(o_file, "outcome", [o.id for o in self.p["outcomes.toml"].outcome])
+
+    def check_bots(self) -> None:
+        b_file = "bots.toml"
+        for fid, doc in self.p["bots.toml"].doctrine.items():
+            if not self.ref(b_file, f"doctrine.{fid}", fid, self.factions, "faction"):
+                continue
+            for i, rule in enumerate(doc.priorities):
+                if self.ref(b_file, f"doctrine.{fid}.priorities[{i}].action", rule.action, self.actions, "action"):
+                    if fid not in self.actions[rule.action].factions:
+                        self.bad(b_file, f"doctrine.{fid}.priorities[{i}].action",
+                                 f"{fid!r} cannot order {rule.action!r}")
+                self.expr(b_file, f"doctrine.{fid}.priorities[{i}].when", rule.when, public=True)
+            self.expr(b_file, f"doctrine.{fid}.talk_when", doc.talk_when, public=True)
+
+    def check_scenarios(self) -> None:
+        for file, scen in self.scenarios.values():
+            try:
+                year, month = (int(x) for x in scen.start.split("-"))
+                if not 1 <= month <= 12:
+                    raise ValueError
+            except ValueError:
+                self.bad(file, "scenario.start", f"expected \"YYYY-MM\", got {scen.start!r}")
+            if not 0 <= scen.escalation <= self.settings.escalation_max:
+                self.bad(file, "scenario.escalation", f"must be between 0 and {self.settings.escalation_max}")
+            if scen.turn_limit < 1:
+                self.bad(file, "scenario.turn_limit", "must be at least 1")
+            for fid, stats in scen.stats.items():
+                if self.ref(file, f"scenario.stats.{fid}", fid, self.factions, "faction"):
+                    for stat in stats:
+                        self.ref(file, f"scenario.stats.{fid}.{stat}", stat, self.factions[fid].stats, "stat")
+            for rid in scen.regions:
+                self.ref(file, f"scenario.regions.{rid}", rid, self.regions, "region")
+            for lid in scen.red_lines:
+                self.ref(file, f"scenario.red_lines.{lid}", lid, self.lines, "red line")
+            for inj in scen.injects:
+                self.expr(file, f"scenario.injects[{inj.id}].condition", inj.condition)
+                self.effects(file, f"scenario.injects[{inj.id}].effects", inj.effects, [])
+                for e in inj.effects:
+                    if isinstance(e, schema.StatEffect) and e.faction == "self":
+                        self.bad(file, f"scenario.injects[{inj.id}].effects", "an inject has no \"self\": name the faction")
+
+
+def check_ruleset(parsed: dict[str, Any], raw: dict[str, Any], digest: str) -> tuple[Ruleset | None, list[str]]:
+    checker = _Checker(parsed)
+    checker.run()
+    if checker.problems:
+        return None, checker.problems
+    esc: schema.EscalationFile = parsed["escalation.toml"]
+    actions = checker.actions
+    factions = checker.factions
+    lines_by_tag: dict[str, list] = {}
+    for line in checker.lines.values():
+        for tag in line.trigger_tags:
+            lines_by_tag.setdefault(tag, []).append(line)
+    ruleset = Ruleset(
+        info=checker.info,
+        settings=checker.settings,
+        factions=factions,
+        actions=actions,
+        red_lines=checker.lines,
+        groups={g.id: g for g in esc.group},
+        rungs=tuple(sorted(esc.rung, key=lambda r: r.level)),
+        regions=checker.regions,
+        combat=parsed["combat.toml"].combat,
+        outcomes=tuple(parsed["outcomes.toml"].outcome),
+        doctrine=parsed["bots.toml"].doctrine,
+        scenarios={sid: scen for sid, (_, scen) in checker.scenarios.items()},
+        raw=raw,
+        content_hash=digest,
+        exprs=checker.exprs,
+        public_exprs=checker.public_exprs,
+        actions_by_faction={
+            fid: tuple(a for a in actions.values() if fid in a.factions) for fid in factions
+        },
+        lines_by_tag={tag: tuple(v) for tag, v in lines_by_tag.items()},
+        adjacency={rid: frozenset(r.adjacent) for rid, r in checker.regions.items()},
+        major_city_regions=checker.names.major_city_regions,
+        category_rank={c: i for i, c in enumerate(checker.settings.categories)},
+    )
+    return ruleset, []

@@ -1,0 +1,48 @@
+"""The loaded ruleset: validated data plus the indexes and compiled expressions the engine uses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from attrs import field, frozen
+
+from . import schema
+from .conditions import Compiled
+
+
+@frozen(kw_only=True, eq=False)
+class Ruleset:
+    info: schema.RulesetInfo
+    settings: schema.Settings
+    factions: dict[str, schema.Faction]  # in seat order
+    actions: dict[str, schema.Action]
+    red_lines: dict[str, schema.RedLine]
+    groups: dict[str, schema.RungGroup]
+    rungs: tuple[schema.Rung, ...]  # index = level
+    regions: dict[str, schema.Region]
+    combat: schema.Combat
+    outcomes: tuple[schema.OutcomeRule, ...]
+    doctrine: dict[str, schema.Doctrine]
+    scenarios: dict[str, schema.Scenario]
+    # raw TOML data per file (relative path -> parsed dict): what a save embeds
+    raw: dict[str, Any]
+    content_hash: str
+    # derived, for speed
+    exprs: dict[str, Compiled] = field(factory=dict)  # source -> closure (full view)
+    public_exprs: dict[str, Compiled] = field(factory=dict)  # source -> closure (bots)
+    actions_by_faction: dict[str, tuple[schema.Action, ...]] = field(factory=dict)
+    lines_by_tag: dict[str, tuple[schema.RedLine, ...]] = field(factory=dict)
+    adjacency: dict[str, frozenset[str]] = field(factory=dict)
+    major_city_regions: frozenset[str] = frozenset()
+    category_rank: dict[str, int] = field(factory=dict)
+
+    @property
+    def id(self) -> str:
+        return self.info.id
+
+    @property
+    def faction_ids(self) -> tuple[str, ...]:
+        return tuple(self.factions)
+
+    def scenario(self, scenario_id: str | None = None) -> schema.Scenario:
+        return self.scenarios[scenario_id or self.info.default_scenario]

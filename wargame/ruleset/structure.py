@@ -1,0 +1,137 @@
+"""cattrs set-up: strict structuring of TOML data into the schema, and readable problems.
+
+Every problem becomes `(key path, message)`; the loader adds the file name in front.
+"""
+
+from __future__ import annotations
+
+import typing
+
+import cattrs
+from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
+from cattrs.strategies import configure_tagged_union
+
+from . import schema
+from .conditions import suggest
+
+_TYPE_WORDS = {int: "an integer", float: "a number", str: "a string", bool: "true or false"}
+
+
+def _strict_int(value, _type):
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"expected an integer, got {value!r}")
+    return value
+
+
+def _strict_float(value, _type):
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"expected a number, got {value!r}")
+    return float(value)
+
+
+def _strict_str(value, _type):
+    if not isinstance(value, str):
+        raise TypeError(f"expected a string, got {value!r}")
+    return value
+
+
+def _strict_bool(value, _type):
+    if not isinstance(value, bool):
+        raise TypeError(f"expected true or false, got {value!r}")
+    return value
+
+
+def make_converter() -> cattrs.Converter:
+    conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
+    conv.register_structure_hook(int, _strict_int)
+    conv.register_structure_hook(float, _strict_float)
+    conv.register_structure_hook(str, _strict_str)
+    conv.register_structure_hook(bool, _strict_bool)
+    kind_of = {cls: kind for kind, cls in schema.EFFECT_KINDS.items()}
+    configure_tagged_union(
+        schema.Effect, conv, tag_name="kind", tag_generator=lambda cls: kind_of[cls]
+    )
+    return conv
+
+
+CONVERTER = make_converter()
+
+
+def structure(data, cls) -> tuple[object | None, list[tuple[str, str]]]:
+    """Structure `data` into `cls`; on failure return every problem found."""
+    try:
+        return CONVERTER.structure(data, cls), []
+    except Exception as exc:  # cattrs raises several types; all become problems
+        return None, list(_walk(exc, [], data))
+
+
+def _walk(exc: BaseException, path: list, data) -> typing.Iterator[tuple[str, str]]:
+    if isinstance(exc, (ClassValidationError, IterableValidationError)):
+        with_notes, without = exc.group_exceptions()
+        for sub, note in with_notes:
+            key = note.name if isinstance(exc, ClassValidationError) else note.index
+            child = _child(data, key)
+            shown = key
+            if isinstance(key, int) and isinstance(child, dict) and isinstance(child.get("id"), str):
+                shown = child["id"]  # name list items by their id: action[offensive].cost
+            part = _Index(shown) if isinstance(key, int) else key
+            yield from _walk_leaf(sub, path + [part], child, note.type)
+        for sub in without:
+            yield from _walk_leaf(sub, path, data, None)
+    else:
+        yield from _walk_leaf(exc, path, data, None)
+
+
+def _walk_leaf(exc, path, data, expected) -> typing.Iterator[tuple[str, str]]:
+    if isinstance(exc, (ClassValidationError, IterableValidationError)):
+        yield from _walk(exc, path, data)
+        return
+    if isinstance(exc, ForbiddenExtraKeysError):
+        allowed = [f.name for f in exc.cl.__attrs_attrs__] if hasattr(exc.cl, "__attrs_attrs__") else []
+        for extra in sorted(exc.extra_fields):
+            yield _format_path(path + [extra], data_root=None), (
+                f"unknown key{suggest(extra, allowed)}"
+            )
+        return
+    yield _format_path(path, None), _describe(exc, expected, data)
+
+
+def _describe(exc: BaseException, expected, value) -> str:
+    if isinstance(exc, KeyError):
+        return "required key is missing"
+    if typing.get_origin(expected) is typing.Literal:
+        choices = ", ".join(repr(c) for c in typing.get_args(expected))
+        return f"must be one of {choices}, got {value!r}{suggest(str(value), map(str, typing.get_args(expected)))}"
+    if expected in _TYPE_WORDS:
+        return f"expected {_TYPE_WORDS[expected]}, got {value!r}"
+    text = str(exc.args[0]) if exc.args else type(exc).__name__
+    if "has no attribute 'items'" in text:
+        return f"expected a table, got {value!r}"
+    if "is not iterable" in text or "expected an iterable" in text:
+        return f"expected a list, got {value!r}"
+    if "Unknown tag" in text or "tag" in text and "kind" in text:
+        kinds = ", ".join(schema.EFFECT_KINDS)
+        kind = value.get("kind") if isinstance(value, dict) else None
+        return f"unknown effect kind {kind!r}{suggest(str(kind), schema.EFFECT_KINDS)}; kinds are {kinds}"
+    return text
+
+
+def _child(data, key):
+    try:
+        return data[key]
+    except (KeyError, IndexError, TypeError):
+        return None
+
+
+class _Index(str):
+    """A list position (or the id of the item there), shown in brackets."""
+
+
+def _format_path(path: list, data_root) -> str:
+    out = ""
+    for part in path:
+        if isinstance(part, (int, _Index)):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
