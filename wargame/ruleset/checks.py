@@ -314,6 +314,12 @@ def check_ruleset(parsed: dict[str, Any], raw: dict[str, Any], digest: str) -> t
     for line in checker.lines.values():
         for tag in line.trigger_tags:
             lines_by_tag.setdefault(tag, []).append(line)
+    cheapeners: dict[str, list] = {}
+    for action in actions.values():
+        for line in checker.lines.values():
+            if line.cheapen and set(line.trigger_tags) & set(action.tags):
+                cheapeners.setdefault(action.id, []).append(
+                    (line.id, dict(line.cheapen), frozenset(line.addressees)))
     ruleset = Ruleset(
         info=checker.info,
         settings=checker.settings,
@@ -338,5 +344,10 @@ def check_ruleset(parsed: dict[str, Any], raw: dict[str, Any], digest: str) -> t
         adjacency={rid: frozenset(r.adjacent) for rid, r in checker.regions.items()},
         major_city_regions=checker.names.major_city_regions,
         category_rank={c: i for i, c in enumerate(checker.settings.categories)},
+        targets_of={
+            a.id: tuple(r.id for r in checker.regions.values() if r.country in a.target_countries)
+            for a in actions.values()
+        },
+        cheapeners={k: tuple(v) for k, v in cheapeners.items()},
     )
     return ruleset, []

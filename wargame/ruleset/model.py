@@ -35,6 +35,9 @@ class Ruleset:
     adjacency: dict[str, frozenset[str]] = field(factory=dict)
     major_city_regions: frozenset[str] = frozenset()
     category_rank: dict[str, int] = field(factory=dict)
+    targets_of: dict[str, tuple[str, ...]] = field(factory=dict)  # action -> regions it may aim at
+    # action -> ((red line, cost cuts per unanswered crossing, addressees), ...)
+    cheapeners: dict[str, tuple[tuple[str, dict[str, int], frozenset[str]], ...]] = field(factory=dict)
 
     @property
     def id(self) -> str:

@@ -237,6 +237,7 @@ class Response:
     description: str = ""
     rung: int
     tags: list[str] = field(factory=list)
+    intensity: int = 1  # how far it pushes other owners' red lines its tags touch
     alliance: bool = False  # locked while cohesion is 0
     effects: list[Effect] = field(factory=list)
 
@@ -282,6 +283,7 @@ class Combat:
     results: list[CombatResult]
     columns: list[CombatColumn]
     stat_bonus: dict[str, int] = field(factory=dict)  # stat -> +1 attack per this many points
+    city_defence: int = 1  # added to the defence of a region with a major city
 
 
 @frozen(kw_only=True)

@@ -1,0 +1,51 @@
+"""Apply ruleset effects to a working copy of the state."""
+
+from __future__ import annotations
+
+from ..ruleset import schema
+from ..ruleset.model import Ruleset
+from . import combat
+from .events import Event
+from .state import Scratch
+
+
+def clamp(value, low, high):
+    return low if value < low else high if value > high else value
+
+
+def apply_effects(rs: Ruleset, sc: Scratch, effects, me: str, target: str | None,
+                  events: list[Event], source: str) -> None:
+    """Run `effects` for faction `me` (who "self" means) against `target` (a region or None)."""
+    for e in effects:
+        kind = type(e)
+        if kind is schema.StatEffect:
+            fid = me if e.faction == "self" else e.faction
+            delta = e.delta
+            if e.formula:
+                delta += int(rs.exprs[e.formula](sc, fid))
+            stats = sc.stats[fid]
+            stats[e.stat] = clamp(stats[e.stat] + delta, 0, rs.factions[fid].stat_max)
+        elif kind is schema.CohesionEffect:
+            sc.cohesion = clamp(sc.cohesion + e.delta, 0, rs.settings.cohesion_max)
+        elif kind is schema.EscalationEffect:
+            sc.escalation = clamp(sc.escalation + e.delta, 0, rs.settings.escalation_max)
+        elif kind is schema.FlagEffect:
+            if e.value:
+                sc.flags[e.flag] = sc.turn + e.turns - 1 if e.turns > 0 else 0
+            else:
+                sc.flags.pop(e.flag, None)
+        elif kind is schema.StrengthEffect:
+            region = e.region or target
+            if region is not None:
+                old = sc.regions[region]
+                sc.set_region(region, **{e.side: clamp(getattr(old, e.side) + e.delta, 0, 99)})
+        elif kind is schema.OperationEffect:
+            if target is not None:
+                combat.fight(rs, sc, e.side, me, target, e.modifier, events, source)
+        elif kind is schema.CredibilityEffect:
+            line = sc.lines[e.red_line]
+            sc.set_line(e.red_line, credibility=round(clamp(line.credibility + e.delta, 0.0, 1.0), 6))
+        elif kind is schema.RedLineEffect:
+            line = sc.lines[e.red_line]
+            sc.set_line(e.red_line, active=e.active,
+                        declared=max(1, line.declared + e.threshold_delta))

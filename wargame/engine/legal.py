@@ -1,0 +1,221 @@
+"""What a seat may do now: the checks behind the single entry point, and the legal-inputs view.
+
+`check_input` refuses an input with an `IllegalInput` in a fixed order: game over, unknown seat,
+wrong phase, wrong seat, unknown thing, unaffordable, then the rules (limits, requirements,
+alliance lock, target). `legal_inputs` lists every input that passes, for bots and the client.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..ruleset import schema
+from ..ruleset.model import Ruleset
+from . import errors as E
+from .errors import IllegalInput
+from .inputs import EndOrders, Input, Order, React, Vote
+from .redlines import available_responses
+from .state import PHASE_CONSENSUS, PHASE_ORDERS, PHASE_REACTION, GameState
+
+MAP_SIDE = {"russia": "russia", "ukraine": "ukraine", "nato": "ukraine"}
+PHASE_OF = {Order: PHASE_ORDERS, EndOrders: PHASE_ORDERS, Vote: PHASE_CONSENSUS, React: PHASE_REACTION}
+
+
+def action_cost(rs: Ruleset, st: GameState, action: schema.Action, faction: str) -> dict[str, int]:
+    """The stats an order costs now: unanswered crossings make the addressees' next steps cheaper."""
+    if not action.cost:
+        return action.cost
+    cuts = rs.cheapeners.get(action.id)
+    if not cuts or st.credibility_model != "history":
+        return action.cost
+    cost = dict(action.cost)
+    for line_id, cheapen, addressees in cuts:
+        unanswered = st.lines[line_id].unanswered
+        if unanswered and faction in addressees:
+            for stat, cut in cheapen.items():
+                if stat in cost:
+                    cost[stat] = max(0, cost[stat] - cut * unanswered)
+    return cost
+
+
+def voter_for(rs: Ruleset, faction: str) -> str | None:
+    """The other NATO faction, who votes on this faction's alliance and objectionable orders."""
+    if rs.factions[faction].side != "nato":
+        return None
+    for fid, f in rs.factions.items():
+        if f.side == "nato" and fid != faction:
+            return fid
+    return None
+
+
+def targets_for(rs: Ruleset, st: GameState, action: schema.Action, faction: str) -> list[str | None]:
+    """Valid targets of an action for a faction, in map order ([None] when it takes none)."""
+    if action.target == "none":
+        return [None]
+    return [rid for rid in rs.targets_of[action.id] if target_ok(rs, st, action, faction, rid)]
+
+
+def target_ok(rs: Ruleset, st: GameState, action: schema.Action, faction: str, rid: str) -> bool:
+    region = rs.regions.get(rid)
+    if region is None or region.country not in action.target_countries:
+        return False
+    if action.target == "any":
+        return True
+    side = MAP_SIDE[rs.factions[faction].side]
+    control = st.regions[rid].control
+    if action.target == "friendly":
+        return control == side or control == "contested"
+    # attack: enemy or contested ground next to ground where this side has forces
+    if control == side:
+        return False
+    regions = st.regions
+    if control == "contested" and getattr(regions[rid], side) > 0:
+        return True
+    for other in rs.adjacency[rid]:
+        reg = regions[other]
+        if (reg.control == side or reg.control == "contested") and getattr(reg, side) > 0:
+            return True
+    return False
+
+
+def order_problem(rs: Ruleset, st: GameState, order: Order) -> IllegalInput | None:
+    """Why this order cannot be given now, or None (seat and phase already checked)."""
+    action = rs.actions.get(order.action)
+    faction = order.faction
+    if action is None or faction not in action.factions:
+        return IllegalInput(E.UNKNOWN_ACTION, f"{faction} has no action {order.action!r}")
+    if action.capacity > st.capacity[faction]:
+        return IllegalInput(E.UNAFFORDABLE, f"{action.name} needs {action.capacity} capacity, "
+                                            f"{st.capacity[faction]} left")
+    stats = st.stats[faction]
+    for stat, amount in action_cost(rs, st, action, faction).items():
+        if stats[stat] < amount:
+            return IllegalInput(E.UNAFFORDABLE, f"{action.name} costs {amount} {stat}, you have {stats[stat]}")
+    if action.max_per_turn:
+        given = sum(1 for o in st.orders if o.faction == faction and o.action == action.id)
+        if given >= action.max_per_turn:
+            return IllegalInput(E.LIMIT_REACHED, f"{action.name} can be ordered {action.max_per_turn} time(s) a turn")
+    if action.alliance and st.cohesion <= 0:
+        return IllegalInput(E.LOCKED, "alliance actions are locked while cohesion is 0")
+    if action.requires and not rs.exprs[action.requires](st, faction):
+        return IllegalInput(E.REQUIREMENT, f"{action.name} requires {action.requires}")
+    if action.target == "none":
+        if order.target is not None:
+            return IllegalInput(E.BAD_TARGET, f"{action.name} takes no target")
+    elif order.target is None or not target_ok(rs, st, action, faction, order.target):
+        return IllegalInput(E.BAD_TARGET, f"{order.target!r} is not a valid target for {action.name}")
+    return None
+
+
+def check_input(rs: Ruleset, st: GameState, inp: Input) -> None:
+    """Raise IllegalInput if `inp` cannot be applied to `st`; return None otherwise."""
+    if st.outcome is not None:
+        raise IllegalInput(E.GAME_OVER, f"the game is over ({st.outcome})")
+    phase = PHASE_OF.get(type(inp))
+    if phase is None:
+        raise IllegalInput(E.BAD_INPUT, f"not an input: {inp!r}")
+    faction = inp.faction
+    if faction not in rs.factions:
+        raise IllegalInput(E.UNKNOWN_SEAT, f"no seat {faction!r}")
+    if phase != st.phase:
+        raise IllegalInput(E.WRONG_PHASE, f"it is the {st.phase} phase, not the {phase} phase")
+    if phase == PHASE_ORDERS:
+        if faction in st.done:
+            raise IllegalInput(E.WRONG_SEAT, f"{faction} has finished ordering this turn")
+        if isinstance(inp, Order):
+            problem = order_problem(rs, st, inp)
+            if problem is not None:
+                raise problem
+    elif phase == PHASE_CONSENSUS:
+        if not any(voter_for(rs, st.orders[i].faction) == faction for i in st.votes_needed if i not in st.votes):
+            raise IllegalInput(E.WRONG_SEAT, f"{faction} has no vote to cast")
+        if inp.order not in st.votes_needed or inp.order in st.votes:
+            raise IllegalInput(E.UNKNOWN_ORDER, f"order {inp.order} awaits no vote")
+        if voter_for(rs, st.orders[inp.order].faction) != faction:
+            raise IllegalInput(E.WRONG_SEAT, f"{faction} does not vote on order {inp.order}")
+    else:
+        mine = [c for c in st.crossings if rs.red_lines[c.red_line].owner == faction]
+        if not mine:
+            raise IllegalInput(E.WRONG_SEAT, f"{faction} has no crossing to answer")
+        if not any(c.red_line == inp.red_line for c in mine):
+            raise IllegalInput(E.UNKNOWN_ORDER, f"red line {inp.red_line!r} awaits no answer from {faction}")
+        if inp.response is not None:
+            line = rs.red_lines[inp.red_line]
+            if inp.response not in {r.id for r in line.responses}:
+                raise IllegalInput(E.UNKNOWN_RESPONSE, f"{line.name} has no response {inp.response!r}")
+            if inp.response not in {r.id for r in available_responses(rs, st, line)}:
+                raise IllegalInput(E.LOCKED, "alliance responses are locked while cohesion is 0")
+
+
+def seats_to_act(rs: Ruleset, st: GameState) -> list[str]:
+    """The seats the game is waiting for, in seat order."""
+    if st.outcome is not None:
+        return []
+    if st.phase == PHASE_ORDERS:
+        return [f for f in rs.factions if f not in st.done]
+    if st.phase == PHASE_CONSENSUS:
+        waiting = {voter_for(rs, st.orders[i].faction) for i in st.votes_needed if i not in st.votes}
+        return [f for f in rs.factions if f in waiting]
+    owners = {rs.red_lines[c.red_line].owner for c in st.crossings}
+    return [f for f in rs.factions if f in owners]
+
+
+def _generate(rs: Ruleset, st: GameState, seat: str) -> Iterator[Input]:
+    if seat not in seats_to_act(rs, st):
+        return
+    if st.phase == PHASE_ORDERS:
+        for action in rs.actions_by_faction[seat]:
+            probe = Order(seat, action.id, None if action.target == "none" else "")
+            problem = order_problem(rs, st, probe)
+            if problem is not None and problem.code != E.BAD_TARGET:
+                continue
+            for target in targets_for(rs, st, action, seat):
+                yield Order(seat, action.id, target)
+        yield EndOrders(seat)
+    elif st.phase == PHASE_CONSENSUS:
+        for i in st.votes_needed:
+            if i not in st.votes and voter_for(rs, st.orders[i].faction) == seat:
+                yield Vote(seat, i, True)
+                yield Vote(seat, i, False)
+    else:
+        for c in st.crossings:
+            line = rs.red_lines[c.red_line]
+            if line.owner == seat:
+                yield React(seat, line.id, None)
+                for r in available_responses(rs, st, line):
+                    yield React(seat, line.id, r.id)
+
+
+class LegalInputs:
+    """The inputs `seat` may give now: iterate, test with `in`, count with len()."""
+
+    def __init__(self, rs: Ruleset, st: GameState, seat: str):
+        self._rs, self._st, self._seat = rs, st, seat
+        self._list: list[Input] | None = None
+
+    def _all(self) -> list[Input]:
+        if self._list is None:
+            self._list = list(_generate(self._rs, self._st, self._seat))
+        return self._list
+
+    def __iter__(self):
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __contains__(self, inp) -> bool:
+        if getattr(inp, "faction", None) != self._seat:
+            return False
+        try:
+            check_input(self._rs, self._st, inp)
+        except IllegalInput:
+            return False
+        return True
+
+    def __getitem__(self, index: int) -> Input:
+        return self._all()[index]
+
+
+def legal_inputs(rs: Ruleset, st: GameState, seat: str) -> LegalInputs:
+    return LegalInputs(rs, st, seat)

@@ -1,0 +1,138 @@
+"""The red-line model: crossings, the chance of a response, and what answering (or not) does.
+
+A line has a public declared threshold and credibility, and a hidden tolerance and resolve.
+An action whose tags a line watches either crosses it at once (its intensity reaches the
+declared threshold or the hidden tolerance) or adds to the line's pressure; pressure that
+reaches the tolerance crosses the line cumulatively (salami tactics). An unanswered crossing
+costs credibility, drifts the declared line outward and makes the next step cheaper, while the
+hidden resolve stays where it was: the gap between perceived and true risk widens.
+"""
+
+from __future__ import annotations
+
+from ..ruleset import schema
+from ..ruleset.model import Ruleset
+from .effects import apply_effects, clamp
+from .events import Event
+from .state import Crossing, LineState, Scratch
+
+
+def respond_probability(rs: Ruleset, line: schema.RedLine, ls: LineState, severity: float) -> float:
+    """P(respond) = resolve + severity + domestic pressure - cost of responding, in [0, 1]."""
+    s = rs.settings
+    domestic = s.audience[line.formality].pressure + s.unanswered_pressure * ls.unanswered
+    return round(clamp(ls.resolve + severity + domestic - line.response_cost, 0.0, 1.0), 6)
+
+
+def check_tags(rs: Ruleset, sc: Scratch, actor: str, tags, intensity: int, cause: str,
+               events: list[Event]) -> None:
+    """Record what an executed action or response does to the red lines watching its tags."""
+    seen: set[str] = set()
+    for tag in tags:
+        for line in rs.lines_by_tag.get(tag, ()):
+            if line.id in seen:
+                continue
+            seen.add(line.id)
+            ls = sc.lines[line.id]
+            if not ls.active or actor not in line.addressees or line.id in sc.crossed_this_turn:
+                continue
+            if intensity >= ls.declared:
+                kind, excess = "declared", intensity - ls.tolerance
+            elif intensity >= ls.tolerance:
+                kind, excess = "tolerance", intensity - ls.tolerance
+            else:
+                pressure = ls.pressure + intensity
+                if pressure < ls.tolerance:
+                    sc.set_line(line.id, pressure=pressure)
+                    events.append(Event(sc.turn, "pressure",
+                                        f"{line.name}: pressure builds ({pressure}).",
+                                        audience=frozenset({line.owner}),
+                                        data={"red_line": line.id, "pressure": pressure}))
+                    continue
+                kind, excess = "cumulative", pressure - ls.tolerance
+                sc.set_line(line.id, pressure=0)
+            add_crossing(rs, sc, line, actor, cause, kind, excess, events)
+
+
+def check_conditions(rs: Ruleset, sc: Scratch, events: list[Event]) -> None:
+    """Lines triggered by a state condition cross when the condition becomes true."""
+    for line in rs.red_lines.values():
+        if not line.trigger_condition:
+            continue
+        ls = sc.lines[line.id]
+        holds = bool(rs.exprs[line.trigger_condition](sc, line.owner))
+        if holds != ls.latched:
+            sc.set_line(line.id, latched=holds)
+        if holds and not ls.latched and ls.active and line.id not in sc.crossed_this_turn:
+            by = line.addressees[0] if line.addressees else line.owner
+            add_crossing(rs, sc, line, by, "condition", "condition", 1, events)
+
+
+def add_crossing(rs: Ruleset, sc: Scratch, line: schema.RedLine, by: str, cause: str, kind: str,
+                 excess: int, events: list[Event]) -> None:
+    ls = sc.lines[line.id]
+    severity = rs.settings.severity_per_point * excess
+    prob = respond_probability(rs, line, ls, severity)
+    sc.crossed_this_turn.add(line.id)
+    sc.set_line(line.id, crossed=ls.crossed + 1)
+    sc.crossings.append(Crossing(line.id, by, cause, kind, round(severity, 6), prob, sc.reaction_round))
+    by_name = rs.factions[by].name if by in rs.factions else by
+    events.append(Event(sc.turn, "crossing", f"Red line crossed: {line.name} (by {by_name}).",
+                        data={"red_line": line.id, "by": by, "cause": cause}))
+    events.append(Event(sc.turn, "crossing_odds",
+                        f"{line.name}: {kind} crossing, P(respond) = {prob:.2f}.",
+                        audience=frozenset({line.owner}),
+                        data={"red_line": line.id, "kind": kind, "probability": prob}))
+
+
+def available_responses(rs: Ruleset, sc_or_state, line: schema.RedLine) -> list[schema.Response]:
+    """Responses the owner may choose now (alliance ones are locked at cohesion 0)."""
+    return [r for r in line.responses if not (r.alliance and sc_or_state.cohesion <= 0)]
+
+
+def apply_reaction(rs: Ruleset, sc: Scratch, crossing: Crossing, response_id: str | None,
+                   events: list[Event]) -> None:
+    """Carry out the owner's answer to a crossing and update the line."""
+    line = rs.red_lines[crossing.red_line]
+    ls = sc.lines[line.id]
+    s = rs.settings
+    if response_id is None:
+        history = sc.base.credibility_model == "history"
+        loss = s.audience[line.formality].credibility_loss if history else 0.0
+        sc.set_line(line.id, credibility=round(clamp(ls.credibility - loss, 0.0, 1.0), 6),
+                    unanswered=ls.unanswered + 1, declared=ls.declared + line.drift)
+        events.append(Event(sc.turn, "unanswered",
+                            f"{rs.factions[line.owner].name} lets the crossing of '{line.name}' pass: "
+                            f"its credibility falls and the line drifts outward.",
+                            data={"red_line": line.id, "credibility": sc.lines[line.id].credibility}))
+        return
+    response = next(r for r in line.responses if r.id == response_id)
+    gain = s.credibility_gain_on_response if sc.base.credibility_model == "history" else 0.0
+    sc.set_line(line.id, credibility=round(clamp(ls.credibility + gain, 0.0, 1.0), 6))
+    events.append(Event(sc.turn, "response",
+                        f"{rs.factions[line.owner].name} answers '{line.name}': {response.name} "
+                        f"(rung {response.rung}).",
+                        data={"red_line": line.id, "response": response.id, "rung": response.rung}))
+    raise_rung(sc, response.rung, line.owner)
+    apply_effects(rs, sc, response.effects, line.owner, None, events, response.id)
+    for tag in response.tags:
+        sc.turn_tags.add((line.owner, tag))
+    if sc.reaction_round + 1 < s.max_reaction_rounds:
+        # a response can itself cross another owner's line: the next reaction round
+        sc.reaction_round += 1
+        check_tags(rs, sc, line.owner, response.tags, response.intensity, response.id, events)
+        sc.reaction_round -= 1
+
+
+def raise_rung(sc: Scratch, rung: int, who: str) -> None:
+    if rung > sc.turn_rung:
+        sc.turn_rung, sc.turn_raiser = rung, who
+
+
+def update_power_credibility(rs: Ruleset, sc: Scratch) -> None:
+    """Press's model: credibility follows the owner's power and interests, not its record."""
+    for line in rs.red_lines.values():
+        power = rs.exprs[rs.factions[line.owner].power](sc, line.owner)
+        value = round(clamp(line.interest * float(power) * 2.0, 0.0, 1.0), 6)
+        if value != sc.lines[line.id].credibility:
+            sc.set_line(line.id, credibility=value)

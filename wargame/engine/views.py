@@ -1,0 +1,86 @@
+"""Player views: what one seat may see of a state. The client and bots read only these.
+
+Hidden from players: other seats' orders before resolution, the true tolerance, resolve and
+pressure of red lines they do not own, the engine's response odds for other owners' lines,
+and the RNG state. The umpire sees everything but the RNG.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..ruleset.model import Ruleset
+from .events import UMPIRE
+from .legal import seats_to_act, voter_for
+from .state import GameState
+
+
+def month_label(rs: Ruleset, st: GameState, turn: int | None = None) -> str:
+    """The calendar date of a turn, as "YYYY-MM"."""
+    scen = rs.scenarios[st.scenario]
+    year, month = (int(x) for x in scen.start.split("-"))
+    index = year * 12 + (month - 1) + ((st.turn if turn is None else turn) - 1) * scen.months_per_turn
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def player_view(rs: Ruleset, st: GameState, seat: str) -> dict[str, Any]:
+    if seat != UMPIRE and seat not in rs.factions:
+        raise ValueError(f"no seat {seat!r}; seats are {', '.join(rs.factions)} and {UMPIRE}")
+    umpire = seat == UMPIRE
+    lines = {}
+    for lid, ls in st.lines.items():
+        line = rs.red_lines[lid]
+        entry = {"owner": line.owner, "addressees": list(line.addressees), "active": ls.active,
+                 "declared": ls.declared, "credibility": ls.credibility,
+                 "unanswered": ls.unanswered, "crossed": ls.crossed}
+        if umpire or line.owner == seat:
+            entry.update(tolerance=ls.tolerance, resolve=ls.resolve, pressure=ls.pressure)
+        lines[lid] = entry
+    orders = [
+        {"index": i, "faction": o.faction, "action": o.action, "target": o.target, "rationale": o.rationale}
+        for i, o in enumerate(st.orders) if umpire or o.faction == seat
+    ]
+    votes = [
+        {"index": i, "faction": st.orders[i].faction, "action": st.orders[i].action, "target": st.orders[i].target}
+        for i in st.votes_needed
+        if i not in st.votes and (umpire or voter_for(rs, st.orders[i].faction) == seat)
+    ]
+    crossings = []
+    for c in st.crossings:
+        owner = rs.red_lines[c.red_line].owner
+        entry = {"red_line": c.red_line, "owner": owner, "by": c.by, "cause": c.cause}
+        if umpire or owner == seat:
+            entry.update(kind=c.kind, severity=c.severity, probability=c.probability)
+        crossings.append(entry)
+    return {
+        "seat": seat,
+        "scenario": st.scenario,
+        "turn": st.turn,
+        "date": month_label(rs, st),
+        "phase": st.phase,
+        "waiting_for": seats_to_act(rs, st),
+        "escalation": st.escalation,
+        "floor": st.floor,
+        "peak": st.peak,
+        "cohesion": st.cohesion,
+        "factions": {
+            fid: {"stats": dict(st.stats[fid]), "capacity_left": st.capacity[fid],
+                  "score": st.scores[fid], "done": fid in st.done}
+            for fid in rs.factions
+        },
+        "regions": {rid: {"control": r.control, "russia": r.russia, "ukraine": r.ukraine}
+                    for rid, r in st.regions.items()},
+        "red_lines": lines,
+        "flags": sorted(st.flags),
+        "orders": orders,
+        "pending_votes": votes,
+        "pending_reactions": crossings,
+        "history": list(st.history),
+        "outcome": st.outcome,
+        "nuclear_trigger": st.nuclear_trigger if st.outcome else "",
+        "credibility_model": st.credibility_model,
+    }
+
+
+def visible_events(events, seat: str):
+    return [e for e in events if e.visible_to(seat)]
