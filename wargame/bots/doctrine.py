@@ -1,0 +1,95 @@
+"""The doctrine bot: per-faction priorities from the ruleset's bots.toml.
+
+It reads only public state through conditions compiled in public mode, its own red lines'
+odds, and its legal inputs: no other seat's secrets.
+"""
+
+from __future__ import annotations
+
+import random
+
+from ..engine import EndOrders, Order, React, Vote, legal_inputs
+from ..engine.state import PHASE_CONSENSUS, PHASE_ORDERS
+
+OTHER = {"russia": "ukraine", "ukraine": "russia"}
+MAP_SIDE = {"russia": "russia", "ukraine": "ukraine", "nato": "ukraine"}
+
+
+class DoctrineBot:
+    def __init__(self, seed: int):
+        self.rng = random.Random(seed)
+
+    def choose(self, rs, st, seat):
+        options = list(legal_inputs(rs, st, seat))
+        doctrine = rs.doctrine.get(seat)
+        if doctrine is None:
+            return options[self.rng.randrange(len(options))]
+        if st.phase == PHASE_ORDERS:
+            return self._order(rs, st, seat, doctrine, options)
+        if st.phase == PHASE_CONSENSUS:
+            vote = next(o for o in options if isinstance(o, Vote))
+            rung = rs.actions[st.orders[vote.order].action].rung
+            return Vote(seat, vote.order, rung <= doctrine.veto_above_rung)
+        return self._react(rs, st, seat, options)
+
+    def _order(self, rs, st, seat, doctrine, options):
+        by_action: dict[str, list[Order]] = {}
+        for o in options:
+            if isinstance(o, Order):
+                by_action.setdefault(o.action, []).append(o)
+        talks = doctrine.talk_when and rs.public_exprs[doctrine.talk_when](st, seat)
+        weighted = []
+        for rule in doctrine.priorities:
+            if rule.action not in by_action:
+                continue
+            if rule.when and not rs.public_exprs[rule.when](st, seat):
+                continue
+            weight = rule.weight
+            if talks and "talks" in rs.actions[rule.action].tags:
+                weight *= 10
+            weighted.append((rule.action, weight))
+        if not weighted:
+            return EndOrders(seat)
+        total = sum(w for _, w in weighted)
+        pick = self.rng.random() * total
+        for action_id, weight in weighted:
+            pick -= weight
+            if pick <= 0:
+                break
+        return self._best_target(rs, st, seat, by_action[action_id])
+
+    def _best_target(self, rs, st, seat, orders):
+        if len(orders) == 1:
+            return orders[0]
+        side = MAP_SIDE[rs.factions[seat].side]
+        enemy = OTHER[side]
+        action = rs.actions[orders[0].action]
+
+        def score(order):
+            region = st.regions[order.target]
+            if action.target == "attack":
+                own = max((getattr(st.regions[n], side) for n in rs.adjacency[order.target]), default=0)
+                return own + getattr(region, side) - getattr(region, enemy) + rs.regions[order.target].value
+            if action.target == "friendly":  # shore up where the enemy presses hardest
+                threat = getattr(region, enemy) + max(
+                    (getattr(st.regions[n], enemy) for n in rs.adjacency[order.target]), default=0)
+                return threat - getattr(region, side) + rs.regions[order.target].value
+            return rs.regions[order.target].value
+
+        best = max(score(o) for o in orders)
+        return self.rng.choice([o for o in orders if score(o) == best])
+
+    def _react(self, rs, st, seat, options):
+        react = next(o for o in options if isinstance(o, React))
+        crossing = next(c for c in st.crossings if c.red_line == react.red_line)
+        # answer according to resolve: the engine's odds for its own line, visible to its owner
+        if self.rng.random() >= crossing.probability:
+            return React(seat, react.red_line, None)
+        responses = [o for o in options if isinstance(o, React) and o.red_line == react.red_line and o.response]
+        if not responses:
+            return React(seat, react.red_line, None)
+        line = rs.red_lines[react.red_line]
+        rung = {r.id: r.rung for r in line.responses}
+        low = min(rung[o.response] for o in responses)
+        weights = [1.0 / (1 + rung[o.response] - low) for o in responses]
+        return self.rng.choices(responses, weights=weights)[0]

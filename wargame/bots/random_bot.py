@@ -1,0 +1,16 @@
+"""The random bot: uniform over the legal inputs of its seat."""
+
+from __future__ import annotations
+
+import random
+
+from ..engine import legal_inputs
+
+
+class RandomBot:
+    def __init__(self, seed: int):
+        self.rng = random.Random(seed)
+
+    def choose(self, rs, st, seat):
+        options = legal_inputs(rs, st, seat)
+        return options[self.rng.randrange(len(options))]

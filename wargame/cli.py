@@ -1,0 +1,191 @@
+"""The `wargame` command. Every subcommand has --help; user errors end in a message, never a traceback."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from . import __version__
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="wargame",
+        description="A seminar wargame about escalation of the Russia-Ukraine war into a Russia-NATO war.",
+    )
+    parser.add_argument("--version", action="version", version=f"wargame {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    play = sub.add_parser("play", help="play a game (for now: bots in every seat, printed in the terminal)",
+                          description="Play a game. Until the graphical client exists, bots take every "
+                                      "seat and the course of the game is printed turn by turn.")
+    play.add_argument("--ruleset", help="ruleset folder or shipped ruleset id (default: default)")
+    play.add_argument("--scenario", help="scenario id (default: the ruleset's default scenario)")
+    play.add_argument("--seed", type=_seed, default=None, help="random seed (default: a fresh one)")
+    play.add_argument("--bots", choices=["random", "doctrine"], default="doctrine", help="bot kind (default: doctrine)")
+    play.set_defaults(func=cmd_play)
+
+    sim = sub.add_parser("simulate", help="play many bot games and summarise their outcomes",
+                         description="Play N bot games with seeds S..S+N-1 and summarise outcomes and "
+                                     "peak escalation. Results do not depend on --jobs.")
+    sim.add_argument("--games", type=_positive, default=100, help="number of games (default: 100)")
+    sim.add_argument("--seed", type=_seed, default=0, help="seed of the first game (default: 0)")
+    sim.add_argument("--bots", choices=["random", "doctrine"], default="doctrine", help="bot kind (default: doctrine)")
+    sim.add_argument("--jobs", type=_positive, default=1, help="worker processes (default: 1)")
+    sim.add_argument("--json", action="store_true", help="print one JSON object to stdout")
+    sim.add_argument("--ruleset", help="ruleset folder or shipped ruleset id (default: default)")
+    sim.add_argument("--scenario", help="scenario id (default: the ruleset's default scenario)")
+    sim.set_defaults(func=cmd_simulate)
+
+    rules = sub.add_parser("ruleset", help="work with rulesets", description="Work with rulesets.")
+    rsub = rules.add_subparsers(dest="ruleset_command", metavar="SUBCOMMAND")
+    rsub.required = True
+    check = rsub.add_parser("check", help="validate a ruleset folder and report every problem",
+                            description="Validate a ruleset folder. Exit 0 with a summary when it is "
+                                        "valid; exit 1 listing every problem (FILE: key.path: problem).")
+    check.add_argument("path", help="ruleset folder (or shipped ruleset id)")
+    check.set_defaults(func=cmd_ruleset_check)
+    return parser
+
+
+def _load(path):
+    from .ruleset import load_ruleset
+
+    return load_ruleset(path)
+
+
+def _check_scenario(rs, scenario):
+    if scenario is not None and scenario not in rs.scenarios:
+        from .ruleset.conditions import suggest
+
+        raise UserError(f"no scenario {scenario!r} in ruleset {rs.id!r}{suggest(scenario, rs.scenarios)}; "
+                        f"scenarios: {', '.join(rs.scenarios)}")
+
+
+class UserError(Exception):
+    """A problem the user can fix: printed as one line, exit 1."""
+
+
+def cmd_ruleset_check(args) -> int:
+    from .ruleset import RulesetError
+
+    try:
+        rs = _load(args.path)
+    except RulesetError as exc:
+        for line in exc.problems:
+            print(line)
+        print(f"{len(exc.problems)} problem(s) found", file=sys.stderr)
+        return EXIT_FAIL
+    print(f"ok: ruleset {rs.id!r} {rs.info.version}: {len(rs.factions)} factions, {len(rs.actions)} actions, "
+          f"{len(rs.red_lines)} red lines, {len(rs.regions)} regions, {len(rs.scenarios)} scenario(s)")
+    return EXIT_OK
+
+
+def cmd_simulate(args) -> int:
+    from .simulate import progress_bar, run_games, summarise
+
+    rs = _load(args.ruleset)
+    _check_scenario(rs, args.scenario)
+    ruleset_path = str(args.ruleset) if args.ruleset else None
+    results, elapsed = run_games(ruleset_path, args.games, args.seed, args.bots, args.jobs,
+                                 args.scenario, progress=progress_bar())
+    summary = summarise(results, elapsed, ruleset=rs.id, scenario=args.scenario or rs.info.default_scenario,
+                        bots=args.bots, seed=args.seed, jobs=args.jobs)
+    if args.json:
+        print(json.dumps(summary))
+        return EXIT_OK
+    print(f"{summary['games']} games, ruleset {rs.id}, scenario {summary['scenario']}, {args.bots} bots, "
+          f"{summary['elapsed_s']} s")
+    print("outcomes:")
+    for outcome, n in summary["outcomes"].items():
+        print(f"  {outcome:<20} {n:>6}  {100 * n / summary['games']:5.1f}%")
+    print("peak escalation:")
+    for rung, n in summary["peak_escalation"].items():
+        print(f"  rung {rung:>2} {rs.rungs[int(rung)].name:<45} {n:>6}")
+    print(f"decisions: {summary['decisions']} ({summary['decisions_per_s']}/s), mean turns {summary['mean_turns']}")
+    return EXIT_OK
+
+
+def cmd_play(args) -> int:
+    import random
+
+    from .bots import make_bots
+    from .engine import apply, final_scores, new_game, seats_to_act
+
+    rs = _load(args.ruleset)
+    _check_scenario(rs, args.scenario)
+    seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2**31)
+    bots = make_bots(rs, args.bots, seed)
+    st, events = new_game(rs, seed=seed, scenario=args.scenario)
+    print(f"{rs.info.name} - {rs.scenario(args.scenario).name} (seed {seed}, {args.bots} bots)")
+    turn_shown = 0
+    while True:
+        if st.turn != turn_shown and st.outcome is None:
+            from .engine import month_label
+
+            turn_shown = st.turn
+            print(f"\n=== Turn {st.turn} ({month_label(rs, st)}): escalation {st.escalation} "
+                  f"({rs.rungs[st.escalation].name}), cohesion {st.cohesion}")
+        for e in events:
+            if e.audience is None:
+                print(f"  {e.text}")
+        if st.outcome is not None:
+            break
+        seat = seats_to_act(rs, st)[0]
+        st, events = apply(rs, st, bots[seat].choose(rs, st, seat))
+    print(f"\nOutcome: {st.outcome.replace('_', ' ')} after {st.turn} turn(s); peak escalation {st.peak}.")
+    if st.nuclear_trigger:
+        print(f"The exchange was triggered by: {st.nuclear_trigger}.")
+    for fid, score in final_scores(rs, st).items():
+        print(f"  {rs.factions[fid].name:<16} {'all lose' if score is None else score}")
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from .ruleset import RulesetError
+
+    try:
+        return args.func(args)
+    except RulesetError as exc:
+        print("error: the ruleset is not valid:", file=sys.stderr)
+        for line in exc.problems:
+            print(f"  {line}", file=sys.stderr)
+        return EXIT_FAIL
+    except UserError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_FAIL
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())
