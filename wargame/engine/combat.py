@@ -11,11 +11,14 @@ OTHER_SIDE = {"russia": "ukraine", "ukraine": "russia"}
 
 
 def attack_source(rs: Ruleset, regions, side: str, target: str) -> str | None:
-    """The adjacent region the attack comes from: the one where `side` is strongest."""
+    """The adjacent region the attack comes from: the one where `side` is strongest.
+
+    Any ground not held by the enemy can stage an attack (own, contested, or neutral ground where
+    the side has forces, such as troops deployed to Belarus)."""
     best, best_strength = None, 0
     for rid in sorted(rs.adjacency[target]):
         reg = regions[rid]
-        if reg.control in (side, "contested"):
+        if reg.control != OTHER_SIDE[side]:
             strength = getattr(reg, side)
             if strength > best_strength:
                 best, best_strength = rid, strength

@@ -29,6 +29,7 @@ def apply_effects(rs: Ruleset, sc: Scratch, effects, me: str, target: str | None
             sc.cohesion = clamp(sc.cohesion + e.delta, 0, rs.settings.cohesion_max)
         elif kind is schema.EscalationEffect:
             sc.escalation = clamp(sc.escalation + e.delta, 0, rs.settings.escalation_max)
+            sc.peak = max(sc.peak, sc.escalation)
         elif kind is schema.FlagEffect:
             if e.value:
                 sc.flags[e.flag] = sc.turn + e.turns - 1 if e.turns > 0 else 0
@@ -47,5 +48,5 @@ def apply_effects(rs: Ruleset, sc: Scratch, effects, me: str, target: str | None
             sc.set_line(e.red_line, credibility=round(clamp(line.credibility + e.delta, 0.0, 1.0), 6))
         elif kind is schema.RedLineEffect:
             line = sc.lines[e.red_line]
-            sc.set_line(e.red_line, active=e.active,
+            sc.set_line(e.red_line, active=line.active if e.active is None else e.active,
                         declared=max(1, line.declared + e.threshold_delta))

@@ -17,6 +17,7 @@ from .inputs import EndOrders, Input, Order, React, Vote
 from .redlines import available_responses
 from .state import PHASE_CONSENSUS, PHASE_ORDERS, PHASE_REACTION, GameState
 
+OTHER_SIDE = {"russia": "ukraine", "ukraine": "russia"}
 MAP_SIDE = {"russia": "russia", "ukraine": "ukraine", "nato": "ukraine"}
 PHASE_OF = {Order: PHASE_ORDERS, EndOrders: PHASE_ORDERS, Vote: PHASE_CONSENSUS, React: PHASE_REACTION}
 
@@ -73,7 +74,7 @@ def target_ok(rs: Ruleset, st: GameState, action: schema.Action, faction: str, r
         return True
     for other in rs.adjacency[rid]:
         reg = regions[other]
-        if (reg.control == side or reg.control == "contested") and getattr(reg, side) > 0:
+        if reg.control != OTHER_SIDE[side] and getattr(reg, side) > 0:
             return True
     return False
 

@@ -117,11 +117,11 @@ def apply_reaction(rs: Ruleset, sc: Scratch, crossing: Crossing, response_id: st
     apply_effects(rs, sc, response.effects, line.owner, None, events, response.id)
     for tag in response.tags:
         sc.turn_tags.add((line.owner, tag))
-    if sc.reaction_round + 1 < s.max_reaction_rounds:
+    if crossing.round + 1 < s.max_reaction_rounds:
         # a response can itself cross another owner's line: the next reaction round
-        sc.reaction_round += 1
+        saved, sc.reaction_round = sc.reaction_round, crossing.round + 1
         check_tags(rs, sc, line.owner, response.tags, response.intensity, response.id, events)
-        sc.reaction_round -= 1
+        sc.reaction_round = saved
 
 
 def raise_rung(sc: Scratch, rung: int, who: str) -> None:

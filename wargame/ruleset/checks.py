@@ -28,9 +28,13 @@ class _Checker:
         self.actions = {a.id: a for a in parsed["actions.toml"].action}
         self.lines = {r.id: r for r in parsed["redlines.toml"].red_line}
         self.regions = {r.id: r for r in parsed["map.toml"].region}
-        self.scenarios = {
-            s.scenario.id: (name, s.scenario) for name, s in parsed.items() if name.startswith("scenarios/")
-        }
+        scenario_files = [(name, s.scenario) for name, s in parsed.items() if name.startswith("scenarios/")]
+        self.scenarios = {scen.id: (name, scen) for name, scen in scenario_files}
+        seen: dict[str, str] = {}
+        for name, scen in scenario_files:
+            if scen.id in seen:
+                self.bad(name, "scenario.id", f"id {scen.id!r} is already used by {seen[scen.id]}")
+            seen[scen.id] = name
         self.all_stats = frozenset(s for f in self.factions.values() for s in f.stats)
         self.tags = frozenset(
             [t for a in self.actions.values() for t in a.tags]
@@ -59,11 +63,14 @@ class _Checker:
             return False
         return True
 
-    def expr(self, file: str, path: str, source: str, *, public: bool = False) -> None:
-        if not source:
+    def expr(self, file: str, path: str, source: str, *, public: bool = False,
+             required: bool = False, allow_self: bool = True) -> None:
+        if not source.strip():
+            if required:
+                self.bad(file, path, "must not be empty")
             return
         try:
-            fn = compile_expression(source, self.names, public=public)
+            fn = compile_expression(source, self.names, public=public, allow_self=allow_self)
         except ConditionError as exc:
             self.bad(file, path, str(exc))
             return
@@ -120,7 +127,9 @@ class _Checker:
     # --- the checks, file by file -----------------------------------------------------------
     def run(self) -> None:
         s = self.settings
-        self.effects("ruleset.toml", "settings.breakthrough_effects", s.breakthrough_effects, [])
+        # in breakthrough effects "self" is the capturing faction: Russia's side
+        russian = [fid for fid, f in self.factions.items() if f.side == "russia"]
+        self.effects("ruleset.toml", "settings.breakthrough_effects", s.breakthrough_effects, russian)
         for form in ("formal", "ambiguous"):
             if form not in s.audience:
                 self.bad("ruleset.toml", f"settings.audience.{form}", "required key is missing")
@@ -144,10 +153,10 @@ class _Checker:
             base = f"faction[{f.id}]"
             if f.capacity < 1:
                 self.bad(f_file, f"{base}.capacity", "must be at least 1")
-            self.expr(f_file, f"{base}.power", f.power)
+            self.expr(f_file, f"{base}.power", f.power, required=True)
             self.effects(f_file, f"{base}.upkeep", f.upkeep, [f.id])
             for o in f.objectives:
-                self.expr(f_file, f"{base}.objectives[{o.id}].condition", o.condition)
+                self.expr(f_file, f"{base}.objectives[{o.id}].condition", o.condition, required=True)
 
     def check_actions(self) -> None:
         a_file = "actions.toml"
@@ -258,7 +267,7 @@ class _Checker:
     def check_outcomes(self) -> None:
         o_file = "outcomes.toml"
         for o in self.p["outcomes.toml"].outcome:
-            self.expr(o_file, f"outcome[{o.id}].condition", o.condition)
+            self.expr(o_file, f"outcome[{o.id}].condition", o.condition, required=True, allow_self=False)
         self.unique(o_file, "outcome", [o.id for o in self.p["outcomes.toml"].outcome])
 
     def check_bots(self) -> None:
@@ -295,7 +304,7 @@ class _Checker:
             for lid in scen.red_lines:
                 self.ref(file, f"scenario.red_lines.{lid}", lid, self.lines, "red line")
             for inj in scen.injects:
-                self.expr(file, f"scenario.injects[{inj.id}].condition", inj.condition)
+                self.expr(file, f"scenario.injects[{inj.id}].condition", inj.condition, allow_self=False)
                 self.effects(file, f"scenario.injects[{inj.id}].effects", inj.effects, [])
                 for e in inj.effects:
                     if isinstance(e, schema.StatEffect) and e.faction == "self":

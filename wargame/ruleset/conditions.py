@@ -74,19 +74,22 @@ def suggest(word: str, choices) -> str:
     return f" (did you mean {close[0]}?)" if close else ""
 
 
-def compile_expression(source: str, names: Names, *, public: bool = False) -> Compiled:
-    """Compile `source`; `public` refuses hidden values (for bots, which see only a view)."""
+def compile_expression(source: str, names: Names, *, public: bool = False,
+                       allow_self: bool = True) -> Compiled:
+    """Compile `source`; `public` refuses hidden values (for bots, which see only a view);
+    `allow_self` is false where no faction is acting (outcomes, injects)."""
     try:
         tree = ast.parse(source.strip(), mode="eval")
     except SyntaxError as exc:
         raise ConditionError(f"cannot parse {source!r}: {exc.msg}") from None
-    return _Compiler(names, public).node(tree.body)
+    return _Compiler(names, public, allow_self).node(tree.body)
 
 
 class _Compiler:
-    def __init__(self, names: Names, public: bool):
+    def __init__(self, names: Names, public: bool, allow_self: bool = True):
         self.names = names
         self.public = public
+        self.allow_self = allow_self
 
     def node(self, node: ast.AST) -> Compiled:
         method = getattr(self, "n_" + type(node).__name__, None)
@@ -152,6 +155,8 @@ class _Compiler:
     def n_Attribute(self, node: ast.Attribute) -> Compiled:
         path = _attribute_path(node)
         head, rest = path[0], path[1:]
+        if head == "self" and not self.allow_self:
+            raise ConditionError("there is no 'self' here (no faction is acting): name the faction")
         if head == "self" or head in self.names.factions:
             return self._faction_field(head, rest)
         if head == "flags":

@@ -102,7 +102,7 @@ class RedLineEffect:
     """Declare (activate) a red line, or move its declared threshold by `threshold_delta`."""
 
     red_line: str
-    active: bool = True
+    active: bool | None = None  # true declares it, false withdraws it, unset leaves it
     threshold_delta: int = 0
 
 

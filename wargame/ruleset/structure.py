@@ -5,6 +5,7 @@ Every problem becomes `(key path, message)`; the loader adds the file name in fr
 
 from __future__ import annotations
 
+import copy
 import typing
 
 import cattrs
@@ -58,9 +59,13 @@ CONVERTER = make_converter()
 
 
 def structure(data, cls) -> tuple[object | None, list[tuple[str, str]]]:
-    """Structure `data` into `cls`; on failure return every problem found."""
+    """Structure `data` into `cls`; on failure return every problem found.
+
+    cattrs' tagged unions pop the `kind` key from the data they read, so they get a copy: the
+    caller's data stays whole (it is hashed and embedded in saves).
+    """
     try:
-        return CONVERTER.structure(data, cls), []
+        return CONVERTER.structure(copy.deepcopy(data), cls), []
     except Exception as exc:  # cattrs raises several types; all become problems
         return None, list(_walk(exc, [], data))
 
@@ -97,6 +102,12 @@ def _walk_leaf(exc, path, data, expected) -> typing.Iterator[tuple[str, str]]:
 
 
 def _describe(exc: BaseException, expected, value) -> str:
+    if expected == schema.Effect and isinstance(exc, KeyError):
+        kinds = ", ".join(schema.EFFECT_KINDS)
+        if not isinstance(value, dict) or "kind" not in value:
+            return f"an effect needs a kind key, one of: {kinds}"
+        kind = str(value["kind"])
+        return f"unknown effect kind {kind!r}{suggest(kind, schema.EFFECT_KINDS)}; kinds are {kinds}"
     if isinstance(exc, KeyError):
         return "required key is missing"
     if typing.get_origin(expected) is typing.Literal:
@@ -109,10 +120,6 @@ def _describe(exc: BaseException, expected, value) -> str:
         return f"expected a table, got {value!r}"
     if "is not iterable" in text or "expected an iterable" in text:
         return f"expected a list, got {value!r}"
-    if "Unknown tag" in text or "tag" in text and "kind" in text:
-        kinds = ", ".join(schema.EFFECT_KINDS)
-        kind = value.get("kind") if isinstance(value, dict) else None
-        return f"unknown effect kind {kind!r}{suggest(str(kind), schema.EFFECT_KINDS)}; kinds are {kinds}"
     return text
 
 
