@@ -34,3 +34,29 @@ def finish_turn(rs, st, answer=None, events=None):
         if events is not None:
             events.extend(ev)
     return st
+
+
+def rich(rs, st, *factions):
+    """The same state with the given factions' stats at their maximum (so anything is affordable)."""
+    from attrs import evolve
+
+    stats = dict(st.stats)
+    for fid in factions:
+        stats[fid] = {k: rs.factions[fid].stat_max for k in stats[fid]}
+    return evolve(st, stats=stats)
+
+
+def with_line(st, line_id, **changes):
+    from attrs import evolve
+
+    return evolve(st, lines={**st.lines, line_id: evolve(st.lines[line_id], **changes)})
+
+
+def quiet_start(rs, seed=0, scenario=None, **changes):
+    """A new game without its start-of-game injects' randomness mattering: changes applied on top."""
+    from attrs import evolve
+
+    from wargame.engine import new_game
+
+    st, _ = new_game(rs, seed=seed, scenario=scenario)
+    return evolve(st, **changes) if changes else st

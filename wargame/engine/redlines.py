@@ -101,9 +101,10 @@ def apply_reaction(rs: Ruleset, sc: Scratch, crossing: Crossing, response_id: st
         loss = s.audience[line.formality].credibility_loss if history else 0.0
         sc.set_line(line.id, credibility=round(clamp(ls.credibility - loss, 0.0, 1.0), 6),
                     unanswered=ls.unanswered + 1, declared=ls.declared + line.drift)
+        consequence = "its credibility falls and " if loss else ""
         events.append(Event(sc.turn, "unanswered",
                             f"{rs.factions[line.owner].name} lets the crossing of '{line.name}' pass: "
-                            f"its credibility falls and the line drifts outward.",
+                            f"{consequence}the declared line drifts outward.",
                             data={"red_line": line.id, "credibility": sc.lines[line.id].credibility}))
         return
     response = next(r for r in line.responses if r.id == response_id)
