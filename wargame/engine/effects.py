@@ -30,6 +30,8 @@ def apply_effects(rs: Ruleset, sc: Scratch, effects, me: str, target: str | None
         elif kind is schema.EscalationEffect:
             sc.escalation = clamp(sc.escalation + e.delta, 0, rs.settings.escalation_max)
             sc.peak = max(sc.peak, sc.escalation)
+            if sc.escalation >= rs.settings.escalation_max and not sc.nuclear_trigger:
+                sc.nuclear_trigger = me or source  # injects act for no faction: name the inject
         elif kind is schema.FlagEffect:
             if e.value:
                 sc.flags[e.flag] = sc.turn + e.turns - 1 if e.turns > 0 else 0

@@ -53,7 +53,37 @@ def targets_for(rs: Ruleset, st: GameState, action: schema.Action, faction: str)
     """Valid targets of an action for a faction, in map order ([None] when it takes none)."""
     if action.target == "none":
         return [None]
-    return [rid for rid in rs.targets_of[action.id] if target_ok(rs, st, action, faction, rid)]
+    if action.target == "any":
+        return list(rs.targets_of[action.id])
+    reachable = _reachable(rs, st.regions, MAP_SIDE[rs.factions[faction].side], action.target)
+    return [rid for rid in rs.targets_of[action.id] if rid in reachable]
+
+
+# Legal-move generation asks the same question of the same map many times in a turn: which
+# regions can this side attack, or reinforce? A frozen state's regions dict never changes, so
+# the answer is remembered per dict object (identity-checked; a few entries only).
+_REACHABLE: dict[tuple[int, int, str, str], tuple[object, object, frozenset[str]]] = {}
+
+
+def _reachable(rs: Ruleset, regions, side: str, kind: str) -> frozenset[str]:
+    key = (id(rs), id(regions), side, kind)
+    hit = _REACHABLE.get(key)
+    if hit is not None and hit[0] is rs and hit[1] is regions:
+        return hit[2]
+    if kind == "friendly":
+        found = frozenset(rid for rid, r in regions.items() if r.control == side or r.control == "contested")
+    else:
+        enemy = OTHER_SIDE[side]
+        staging = [rid for rid, r in regions.items() if r.control != enemy and getattr(r, side) > 0]
+        found = set()
+        for rid in staging:
+            found.update(rs.adjacency[rid])
+        found.update(rid for rid, r in regions.items() if r.control == "contested" and getattr(r, side) > 0)
+        found = frozenset(rid for rid in found if regions[rid].control != side)
+    if len(_REACHABLE) > 64:
+        _REACHABLE.clear()
+    _REACHABLE[key] = (rs, regions, found)
+    return found
 
 
 def target_ok(rs: Ruleset, st: GameState, action: schema.Action, faction: str, rid: str) -> bool:
@@ -77,6 +107,23 @@ def target_ok(rs: Ruleset, st: GameState, action: schema.Action, faction: str, r
         if reg.control != OTHER_SIDE[side] and getattr(reg, side) > 0:
             return True
     return False
+
+
+def _blocked(rs: Ruleset, st: GameState, action: schema.Action, faction: str, given: int) -> bool:
+    """True if the action cannot be ordered now whatever the target (the fast path of
+    `order_problem`, which says why)."""
+    if action.capacity > st.capacity[faction]:
+        return True
+    stats = st.stats[faction]
+    cost = action_cost(rs, st, action, faction) if action.id in rs.cheapeners else action.cost
+    for stat, amount in cost.items():
+        if stats[stat] < amount:
+            return True
+    if action.max_per_turn and given >= action.max_per_turn:
+        return True
+    if action.alliance and st.cohesion <= 0:
+        return True
+    return bool(action.requires) and not rs.exprs[action.requires](st, faction)
 
 
 def order_problem(rs: Ruleset, st: GameState, order: Order) -> IllegalInput | None:
@@ -161,17 +208,29 @@ def seats_to_act(rs: Ruleset, st: GameState) -> list[str]:
     return [f for f in rs.factions if f in owners]
 
 
+def legal_orders(rs: Ruleset, st: GameState, seat: str) -> list[tuple[str, str | None]]:
+    """(action, target) pairs the seat may order now; the orders phase's hot path."""
+    given: dict[str, int] = {}
+    for o in st.orders:
+        if o.faction == seat:
+            given[o.action] = given.get(o.action, 0) + 1
+    pairs = []
+    for action in rs.actions_by_faction[seat]:
+        if _blocked(rs, st, action, seat, given.get(action.id, 0)):
+            continue
+        if action.target == "none":
+            pairs.append((action.id, None))
+        else:
+            pairs.extend((action.id, target) for target in targets_for(rs, st, action, seat))
+    return pairs
+
+
 def _generate(rs: Ruleset, st: GameState, seat: str) -> Iterator[Input]:
     if seat not in seats_to_act(rs, st):
         return
     if st.phase == PHASE_ORDERS:
-        for action in rs.actions_by_faction[seat]:
-            probe = Order(seat, action.id, None if action.target == "none" else "")
-            problem = order_problem(rs, st, probe)
-            if problem is not None and problem.code != E.BAD_TARGET:
-                continue
-            for target in targets_for(rs, st, action, seat):
-                yield Order(seat, action.id, target)
+        for action_id, target in legal_orders(rs, st, seat):
+            yield Order(seat, action_id, target)
         yield EndOrders(seat)
     elif st.phase == PHASE_CONSENSUS:
         for i in st.votes_needed:
@@ -193,16 +252,29 @@ class LegalInputs:
     def __init__(self, rs: Ruleset, st: GameState, seat: str):
         self._rs, self._st, self._seat = rs, st, seat
         self._list: list[Input] | None = None
+        self._pairs: list[tuple[str, str | None]] | None = None
 
     def _all(self) -> list[Input]:
         if self._list is None:
             self._list = list(_generate(self._rs, self._st, self._seat))
         return self._list
 
+    def _order_pairs(self) -> list[tuple[str, str | None]] | None:
+        """In the orders phase: the (action, target) pairs, so that counting and picking one
+        does not build an input object per legal order."""
+        if self._pairs is None and self._list is None and self._st.phase == PHASE_ORDERS \
+                and self._st.outcome is None and self._seat in self._rs.factions \
+                and self._seat not in self._st.done:
+            self._pairs = legal_orders(self._rs, self._st, self._seat)
+        return self._pairs
+
     def __iter__(self):
         return iter(self._all())
 
     def __len__(self) -> int:
+        pairs = self._order_pairs()
+        if pairs is not None:
+            return len(pairs) + 1  # and EndOrders
         return len(self._all())
 
     def __contains__(self, inp) -> bool:
@@ -215,6 +287,14 @@ class LegalInputs:
         return True
 
     def __getitem__(self, index: int) -> Input:
+        pairs = self._order_pairs()
+        if pairs is not None:
+            if index < 0:
+                index += len(pairs) + 1
+            if index == len(pairs):
+                return EndOrders(self._seat)
+            action_id, target = pairs[index]
+            return Order(self._seat, action_id, target)
         return self._all()[index]
 
 
