@@ -6,7 +6,7 @@ mutable copy, and freeze it into a new state at the end.
 
 from __future__ import annotations
 
-from attrs import evolve, frozen
+from attrs import evolve, fields, frozen
 
 PHASE_ORDERS = "orders"
 PHASE_CONSENSUS = "consensus"
@@ -93,6 +93,18 @@ class GameState:
         return self.outcome is not None
 
 
+_GAME_FIELDS = tuple(f.name for f in fields(GameState))
+_set = object.__setattr__
+
+
+def replace(st: GameState, **changes) -> GameState:
+    """`attrs.evolve` for the hot path: copies the fields without re-running __init__."""
+    new = object.__new__(GameState)
+    for name in _GAME_FIELDS:
+        _set(new, name, changes[name] if name in changes else getattr(st, name))
+    return new
+
+
 class Scratch:
     """A mutable working copy of a state, used inside one transition only."""
 
@@ -126,7 +138,7 @@ class Scratch:
         self.history = list(st.history)
 
     def freeze(self) -> GameState:
-        return evolve(
+        return replace(
             self.base,
             turn=self.turn,
             phase=self.phase,

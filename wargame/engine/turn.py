@@ -7,8 +7,6 @@ Only orders, consensus and reactions wait for seats; everything else runs on its
 
 from __future__ import annotations
 
-from attrs import evolve
-
 from ..ruleset.model import Ruleset
 from . import rng
 from .effects import apply_effects, clamp
@@ -31,6 +29,7 @@ from .state import (
     GameState,
     OrderRec,
     Scratch,
+    replace,
 )
 
 NUCLEAR = "nuclear_exchange"
@@ -44,10 +43,10 @@ def apply(rs: Ruleset, st: GameState, inp: Input) -> tuple[GameState, list[Event
     if isinstance(inp, Order):
         st = _give_order(rs, st, inp, events)
     elif isinstance(inp, EndOrders):
-        st = evolve(st, done=st.done | {inp.faction})
+        st = replace(st, done=st.done | {inp.faction})
         events.append(Event(st.turn, "orders_done", f"{rs.factions[inp.faction].name} has finished ordering."))
     elif isinstance(inp, Vote):
-        st = evolve(st, votes={**st.votes, inp.order: inp.approve})
+        st = replace(st, votes={**st.votes, inp.order: inp.approve})
         events.append(Event(st.turn, "vote", f"{rs.factions[inp.faction].name} has voted.",
                             audience=frozenset({inp.faction})))
     else:
@@ -67,7 +66,7 @@ def _give_order(rs: Ruleset, st: GameState, order: Order, events: list[Event]) -
     events.append(Event(st.turn, "order", f"Ordered: {action.name}"
                         + (f" at {rs.regions[order.target].name}" if order.target else "") + ".",
                         audience=frozenset({order.faction}), data={"action": action.id, "target": order.target}))
-    return evolve(st, stats={**st.stats, order.faction: stats},
+    return replace(st, stats={**st.stats, order.faction: stats},
                   capacity={**st.capacity, order.faction: capacity_left},
                   orders=st.orders + (rec,), done=done)
 
@@ -109,7 +108,7 @@ def _open_consensus(rs: Ruleset, st: GameState, events: list[Event]) -> GameStat
     )
     if needed:
         events.append(Event(st.turn, "consensus", "Alliance consensus: NATO allies vote on each other's orders."))
-    return evolve(st, phase=PHASE_CONSENSUS, votes_needed=needed, votes={})
+    return replace(st, phase=PHASE_CONSENSUS, votes_needed=needed, votes={})
 
 
 def _resolve(rs: Ruleset, st: GameState, events: list[Event]) -> GameState:

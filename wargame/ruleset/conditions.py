@@ -104,10 +104,15 @@ class _Compiler:
         return lambda st, me: value
 
     def n_BoolOp(self, node: ast.BoolOp) -> Compiled:
+        # folded into nested two-operand closures: no generator per evaluation
         parts = [self.node(v) for v in node.values]
-        if isinstance(node.op, ast.And):
-            return lambda st, me: all(p(st, me) for p in parts)
-        return lambda st, me: any(p(st, me) for p in parts)
+        fn = parts[-1]
+        for part in reversed(parts[:-1]):
+            if isinstance(node.op, ast.And):
+                fn = (lambda a, b: lambda st, me: a(st, me) and b(st, me))(part, fn)
+            else:
+                fn = (lambda a, b: lambda st, me: a(st, me) or b(st, me))(part, fn)
+        return fn
 
     def n_UnaryOp(self, node: ast.UnaryOp) -> Compiled:
         inner = self.node(node.operand)
