@@ -39,6 +39,25 @@ def action_cost(rs: Ruleset, st: GameState, action: schema.Action, faction: str)
     return cost
 
 
+# Costs change only when red lines do (at resolution), so during the orders phase one table
+# per lines dict serves every decision. Remembered by identity, a few entries only.
+_COSTS: dict[tuple[int, int, str], tuple[object, object, dict[str, tuple[tuple[str, int], ...]]]] = {}
+
+
+def _cost_table(rs: Ruleset, st: GameState, faction: str) -> dict[str, tuple[tuple[str, int], ...]]:
+    """action id -> ((stat, amount), ...) as `faction` would pay now."""
+    key = (id(rs), id(st.lines), faction)
+    hit = _COSTS.get(key)
+    if hit is not None and hit[0] is rs and hit[1] is st.lines and st.credibility_model == "history":
+        return hit[2]
+    table = {a.id: tuple(action_cost(rs, st, a, faction).items()) for a in rs.actions_by_faction[faction]}
+    if st.credibility_model == "history":
+        if len(_COSTS) > 64:
+            _COSTS.clear()
+        _COSTS[key] = (rs, st.lines, table)
+    return table
+
+
 def voter_for(rs: Ruleset, faction: str) -> str | None:
     """The other NATO faction, who votes on this faction's alliance and objectionable orders."""
     if rs.factions[faction].side != "nato":
@@ -109,21 +128,6 @@ def target_ok(rs: Ruleset, st: GameState, action: schema.Action, faction: str, r
     return False
 
 
-def _blocked(rs: Ruleset, st: GameState, action: schema.Action, faction: str, given: int) -> bool:
-    """True if the action cannot be ordered now whatever the target (the fast path of
-    `order_problem`, which says why)."""
-    if action.capacity > st.capacity[faction]:
-        return True
-    stats = st.stats[faction]
-    cost = action_cost(rs, st, action, faction) if action.id in rs.cheapeners else action.cost
-    for stat, amount in cost.items():
-        if stats[stat] < amount:
-            return True
-    if action.max_per_turn and given >= action.max_per_turn:
-        return True
-    if action.alliance and st.cohesion <= 0:
-        return True
-    return bool(action.requires) and not rs.exprs[action.requires](st, faction)
 
 
 def order_problem(rs: Ruleset, st: GameState, order: Order) -> IllegalInput | None:
@@ -210,18 +214,32 @@ def seats_to_act(rs: Ruleset, st: GameState) -> list[str]:
 
 def legal_orders(rs: Ruleset, st: GameState, seat: str) -> list[tuple[str, str | None]]:
     """(action, target) pairs the seat may order now; the orders phase's hot path."""
+    # the same checks as `order_problem`, without building an error for each refusal
     given: dict[str, int] = {}
     for o in st.orders:
         if o.faction == seat:
             given[o.action] = given.get(o.action, 0) + 1
+    capacity = st.capacity[seat]
+    stats = st.stats[seat]
+    costs = _cost_table(rs, st, seat)
+    locked = st.cohesion <= 0
+    exprs = rs.exprs
     pairs = []
     for action in rs.actions_by_faction[seat]:
-        if _blocked(rs, st, action, seat, given.get(action.id, 0)):
+        if action.capacity > capacity or (locked and action.alliance):
             continue
-        if action.target == "none":
-            pairs.append((action.id, None))
+        if action.max_per_turn and given.get(action.id, 0) >= action.max_per_turn:
+            continue
+        for stat, amount in costs[action.id]:
+            if stats[stat] < amount:
+                break
         else:
-            pairs.extend((action.id, target) for target in targets_for(rs, st, action, seat))
+            if action.requires and not exprs[action.requires](st, seat):
+                continue
+            if action.target == "none":
+                pairs.append((action.id, None))
+            else:
+                pairs.extend((action.id, target) for target in targets_for(rs, st, action, seat))
     return pairs
 
 
