@@ -20,7 +20,7 @@ from .state import Crossing, LineState, Scratch
 def respond_probability(rs: Ruleset, line: schema.RedLine, ls: LineState, severity: float) -> float:
     """P(respond) = resolve + severity + domestic pressure - cost of responding, in [0, 1]."""
     s = rs.settings
-    domestic = s.audience[line.formality].pressure + s.unanswered_pressure * ls.unanswered
+    domestic = getattr(s.audience, line.formality).pressure + s.unanswered_pressure * ls.unanswered
     return round(clamp(ls.resolve + severity + domestic - line.response_cost, 0.0, 1.0), 6)
 
 
@@ -98,7 +98,7 @@ def apply_reaction(rs: Ruleset, sc: Scratch, crossing: Crossing, response_id: st
     s = rs.settings
     if response_id is None:
         history = sc.base.credibility_model == "history"
-        loss = s.audience[line.formality].credibility_loss if history else 0.0
+        loss = getattr(s.audience, line.formality).credibility_loss if history else 0.0
         sc.set_line(line.id, credibility=round(clamp(ls.credibility - loss, 0.0, 1.0), 6),
                     unanswered=ls.unanswered + 1, declared=ls.declared + line.drift)
         consequence = "its credibility falls and " if loss else ""

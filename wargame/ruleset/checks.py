@@ -130,10 +130,18 @@ class _Checker:
         # in breakthrough effects "self" is the capturing faction: Russia's side
         russian = [fid for fid, f in self.factions.items() if f.side == "russia"]
         self.effects("ruleset.toml", "settings.breakthrough_effects", s.breakthrough_effects, russian)
-        for form in ("formal", "ambiguous"):
-            if form not in s.audience:
-                self.bad("ruleset.toml", f"settings.audience.{form}", "required key is missing")
-        if self.info.default_scenario not in self.scenarios:
+        for name in ("escalation_max", "cohesion_max", "dice_sides", "max_reaction_rounds"):
+            if getattr(s, name) < 1:
+                self.bad("ruleset.toml", f"settings.{name}", "must be at least 1")
+        for name in ("inadvertent_base", "inadvertent_per_rung", "credibility_gain_on_response"):
+            if not 0.0 <= getattr(s, name) <= 1.0:
+                self.bad("ruleset.toml", f"settings.{name}", f"must be between 0 and 1, got {getattr(s, name)}")
+        for dup, n in Counter(s.categories).items():
+            if n > 1:
+                self.bad("ruleset.toml", "settings.categories", f"category {dup!r} is listed {n} times")
+        if not self.scenarios:
+            self.bad("scenarios/", "(folder)", "no scenario files: add at least one scenarios/NAME.toml")
+        elif self.info.default_scenario not in self.scenarios:
             self.ref("ruleset.toml", "ruleset.default_scenario", self.info.default_scenario,
                      self.scenarios, "scenario")
         self.check_factions()
@@ -148,11 +156,17 @@ class _Checker:
 
     def check_factions(self) -> None:
         f_file = "factions.toml"
-        self.unique(f_file, "faction", [f.id for f in self.factions.values()])
+        self.unique(f_file, "faction", [f.id for f in self.p["factions.toml"].faction])
         for f in self.factions.values():
             base = f"faction[{f.id}]"
             if f.capacity < 1:
                 self.bad(f_file, f"{base}.capacity", "must be at least 1")
+            if f.stat_max < 1:
+                self.bad(f_file, f"{base}.stat_max", "must be at least 1")
+            for stat, value in f.stats.items():
+                if not 0 <= value <= f.stat_max:
+                    self.bad(f_file, f"{base}.stats.{stat}", f"must be between 0 and stat_max ({f.stat_max}), got {value}")
+            self.unique(f_file, f"{base}.objectives", [o.id for o in f.objectives])
             self.expr(f_file, f"{base}.power", f.power, required=True)
             self.effects(f_file, f"{base}.upkeep", f.upkeep, [f.id])
             for o in f.objectives:
@@ -167,6 +181,12 @@ class _Checker:
             for i, fid in enumerate(a.factions):
                 self.ref(a_file, f"{base}.factions[{i}]", fid, self.factions, "faction")
             self.ref(a_file, f"{base}.category", a.category, self.settings.categories, "category")
+            if a.capacity < 1:
+                self.bad(a_file, f"{base}.capacity", "must be at least 1")
+            if a.max_per_turn < 0:
+                self.bad(a_file, f"{base}.max_per_turn", "must be 0 (no limit) or more")
+            if a.intensity < 0:
+                self.bad(a_file, f"{base}.intensity", "must be 0 or more")
             for stat in a.cost:
                 for fid in a.factions:
                     if fid in self.factions and stat not in self.factions[fid].stats:
@@ -195,7 +215,9 @@ class _Checker:
             for i, fid in enumerate(line.addressees):
                 self.ref(r_file, f"{base}.addressees[{i}]", fid, self.factions, "faction")
             for i, tag in enumerate(line.trigger_tags):
-                self.ref(r_file, f"{base}.trigger_tags[{i}]", tag, self.tags, "tag (no action or response has it)")
+                if tag not in self.tags:
+                    self.bad(r_file, f"{base}.trigger_tags[{i}]",
+                             f"unknown tag {tag!r}: no action or response has it{suggest(tag, self.tags)}")
             if not line.trigger_tags and not line.trigger_condition:
                 self.bad(r_file, base, "a red line needs trigger_tags or a trigger_condition")
             self.expr(r_file, f"{base}.trigger_condition", line.trigger_condition)
@@ -207,6 +229,7 @@ class _Checker:
                 self.bad(r_file, f"{base}.declared_threshold", "thresholds must be at least 1")
             if not line.responses:
                 self.bad(r_file, f"{base}.responses", "a red line needs at least one response")
+            self.unique(r_file, f"{base}.responses", [r.id for r in line.responses])
             for r in line.responses:
                 if not 0 <= r.rung <= self.settings.escalation_max:
                     self.bad(r_file, f"{base}.responses[{r.id}].rung",
@@ -222,6 +245,9 @@ class _Checker:
         groups = {g.id for g in esc.group}
         levels = [r.level for r in esc.rung]
         expected = list(range(self.settings.escalation_max + 1))
+        for dup, n in Counter(levels).items():
+            if n > 1:
+                self.bad(e_file, f"rung[{dup}]", f"level {dup} is defined {n} times")
         if sorted(levels) != expected:
             missing = sorted(set(expected) - set(levels))
             extra = sorted(set(levels) - set(expected))
@@ -249,6 +275,7 @@ class _Checker:
         c_file = "combat.toml"
         combat = self.p["combat.toml"].combat
         ids = {r.id for r in combat.results}
+        self.unique(c_file, "combat.results", [r.id for r in combat.results])
         last = -1.0
         for i, col in enumerate(combat.columns):
             if len(col.results) != self.settings.dice_sides:
@@ -295,20 +322,40 @@ class _Checker:
                 self.bad(file, "scenario.escalation", f"must be between 0 and {self.settings.escalation_max}")
             if scen.turn_limit < 1:
                 self.bad(file, "scenario.turn_limit", "must be at least 1")
+            if scen.months_per_turn < 1:
+                self.bad(file, "scenario.months_per_turn", "must be at least 1")
+            if not 0 <= scen.escalation_floor <= scen.escalation:
+                self.bad(file, "scenario.escalation_floor", "must be between 0 and the starting escalation")
+            if not 0 <= scen.cohesion <= self.settings.cohesion_max:
+                self.bad(file, "scenario.cohesion", f"must be between 0 and {self.settings.cohesion_max}")
+            for lid, setup in scen.red_lines.items():
+                if setup.credibility is not None and not 0.0 <= setup.credibility <= 1.0:
+                    self.bad(file, f"scenario.red_lines.{lid}.credibility", f"must be between 0 and 1, got {setup.credibility}")
+                if setup.declared_threshold is not None and setup.declared_threshold < 1:
+                    self.bad(file, f"scenario.red_lines.{lid}.declared_threshold", "must be at least 1")
+                if setup.unanswered is not None and setup.unanswered < 0:
+                    self.bad(file, f"scenario.red_lines.{lid}.unanswered", "must be 0 or more")
             for fid, stats in scen.stats.items():
                 if self.ref(file, f"scenario.stats.{fid}", fid, self.factions, "faction"):
                     for stat in stats:
-                        self.ref(file, f"scenario.stats.{fid}.{stat}", stat, self.factions[fid].stats, "stat")
+                        if self.ref(file, f"scenario.stats.{fid}.{stat}", stat, self.factions[fid].stats, "stat"):
+                            if not 0 <= stats[stat] <= self.factions[fid].stat_max:
+                                self.bad(file, f"scenario.stats.{fid}.{stat}",
+                                         f"must be between 0 and stat_max ({self.factions[fid].stat_max})")
             for rid in scen.regions:
                 self.ref(file, f"scenario.regions.{rid}", rid, self.regions, "region")
             for lid in scen.red_lines:
                 self.ref(file, f"scenario.red_lines.{lid}", lid, self.lines, "red line")
+            self.unique(file, "scenario.injects", [inj.id for inj in scen.injects])
             for inj in scen.injects:
+                if not 0.0 <= inj.chance <= 1.0:
+                    self.bad(file, f"scenario.injects[{inj.id}].chance", f"must be between 0 and 1, got {inj.chance}")
                 self.expr(file, f"scenario.injects[{inj.id}].condition", inj.condition, allow_self=False)
                 self.effects(file, f"scenario.injects[{inj.id}].effects", inj.effects, [])
-                for e in inj.effects:
+                for i, e in enumerate(inj.effects):
                     if isinstance(e, schema.StatEffect) and e.faction == "self":
-                        self.bad(file, f"scenario.injects[{inj.id}].effects", "an inject has no \"self\": name the faction")
+                        self.bad(file, f"scenario.injects[{inj.id}].effects[{i}].faction",
+                                 "an inject has no \"self\": name the faction")
 
 
 def check_ruleset(parsed: dict[str, Any], raw: dict[str, Any], digest: str) -> tuple[Ruleset | None, list[str]]:

@@ -149,6 +149,12 @@ class AudienceCost:
 
 
 @frozen(kw_only=True)
+class Audience:
+    formal: AudienceCost
+    ambiguous: AudienceCost
+
+
+@frozen(kw_only=True)
 class Settings:
     escalation_max: int = 15
     cohesion_max: int = 10
@@ -165,7 +171,7 @@ class Settings:
     credibility_gain_on_response: float = 0.15
     severity_per_point: float = 0.1
     unanswered_pressure: float = 0.05
-    audience: dict[str, AudienceCost]
+    audience: Audience
     dice_sides: int = 6
     breakthrough_effects: list[Effect] = field(factory=list)  # when Russia takes ground by a major city
     peak_penalty_from: int = 5

@@ -6,9 +6,11 @@ Every problem becomes `(key path, message)`; the loader adds the file name in fr
 from __future__ import annotations
 
 import copy
+import types
 import typing
 
 import cattrs
+from cattrs.cols import list_structure_factory
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
 from cattrs.strategies import configure_tagged_union
 
@@ -18,9 +20,14 @@ from .conditions import suggest
 _TYPE_WORDS = {int: "an integer", float: "a number", str: "a string", bool: "true or false"}
 
 
+INT_LIMIT = 2**53  # far beyond any sensible rule number; keeps hashes and saves portable
+
+
 def _strict_int(value, _type):
     if isinstance(value, bool) or not isinstance(value, int):
         raise TypeError(f"expected an integer, got {value!r}")
+    if not -INT_LIMIT <= value <= INT_LIMIT:
+        raise ValueError(f"number out of range: {value}")
     return value
 
 
@@ -42,8 +49,25 @@ def _strict_bool(value, _type):
     return value
 
 
+def _strict_lists(conv: cattrs.Converter) -> None:
+    """A string where a list belongs is an error, not a list of its letters."""
+
+    def factory(type_):
+        inner = list_structure_factory(type_, conv)
+
+        def structure_list(value, t):
+            if not isinstance(value, list):
+                raise TypeError(f"expected a list, got {value!r}")
+            return inner(value, t)
+
+        return structure_list
+
+    conv.register_structure_hook_factory(lambda t: typing.get_origin(t) is list, factory)
+
+
 def make_converter() -> cattrs.Converter:
     conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
+    _strict_lists(conv)
     conv.register_structure_hook(int, _strict_int)
     conv.register_structure_hook(float, _strict_float)
     conv.register_structure_hook(str, _strict_str)
@@ -110,13 +134,23 @@ def _describe(exc: BaseException, expected, value) -> str:
         return f"unknown effect kind {kind!r}{suggest(kind, schema.EFFECT_KINDS)}; kinds are {kinds}"
     if isinstance(exc, KeyError):
         return "required key is missing"
+    if isinstance(exc, ValueError) and str(exc).startswith("number out of range"):
+        return str(exc)
+    if typing.get_origin(expected) in (typing.Union, types.UnionType):  # X | None: explain X
+        options = [a for a in typing.get_args(expected) if a is not type(None)]
+        if len(options) == 1:
+            expected = options[0]
     if typing.get_origin(expected) is typing.Literal:
         choices = ", ".join(repr(c) for c in typing.get_args(expected))
         return f"must be one of {choices}, got {value!r}{suggest(str(value), map(str, typing.get_args(expected)))}"
     if expected in _TYPE_WORDS:
         return f"expected {_TYPE_WORDS[expected]}, got {value!r}"
+    if hasattr(expected, "__attrs_attrs__") or typing.get_origin(expected) is dict:
+        return f"expected a table, got {value!r}"
+    if typing.get_origin(expected) is list:
+        return f"expected a list, got {value!r}"
     text = str(exc.args[0]) if exc.args else type(exc).__name__
-    if "has no attribute 'items'" in text:
+    if "has no attribute" in text and ("'items'" in text or "'keys'" in text or "'copy'" in text):
         return f"expected a table, got {value!r}"
     if "is not iterable" in text or "expected an iterable" in text:
         return f"expected a list, got {value!r}"
