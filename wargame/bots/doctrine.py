@@ -38,16 +38,17 @@ class DoctrineBot:
             if isinstance(o, Order):
                 by_action.setdefault(o.action, []).append(o)
         talks = doctrine.talk_when and rs.public_exprs[doctrine.talk_when](st, seat)
+        if talks:  # willing to talk: join the talks before anything else
+            for action_id, orders in by_action.items():
+                if "talks" in rs.actions[action_id].tags:
+                    return orders[0]
         weighted = []
         for rule in doctrine.priorities:
             if rule.action not in by_action:
                 continue
             if rule.when and not rs.public_exprs[rule.when](st, seat):
                 continue
-            weight = rule.weight
-            if talks and "talks" in rs.actions[rule.action].tags:
-                weight *= 10
-            weighted.append((rule.action, weight))
+            weighted.append((rule.action, rule.weight))
         if not weighted:
             return EndOrders(seat)
         total = sum(w for _, w in weighted)
@@ -91,5 +92,8 @@ class DoctrineBot:
         line = rs.red_lines[react.red_line]
         rung = {r.id: r.rung for r in line.responses}
         low = min(rung[o.response] for o in responses)
-        weights = [1.0 / (1 + rung[o.response] - low) for o in responses]
+        # mild answers first; but each crossing it let pass hardens the owner, until every
+        # answer is as likely as any other: the sudden response after a long series of slights
+        hardness = max(0.0, 1.0 - 0.25 * st.lines[line.id].unanswered)
+        weights = [(1.0 / (1 + rung[o.response] - low)) ** hardness for o in responses]
         return self.rng.choices(responses, weights=weights)[0]

@@ -1,0 +1,40 @@
+"""The default ruleset makes an interesting game (issue goals, checked on 1000 doctrine games).
+
+No single outcome in more than 70% of games; a strategic nuclear exchange in some games but a
+minority (1% to 25%); peak escalation spread over at least 5 rungs. Results do not depend on
+the number of worker processes.
+"""
+
+import pytest
+
+from wargame.simulate import run_games, summarise
+
+
+@pytest.fixture(scope="module")
+def thousand_games():
+    results, elapsed = run_games(None, games=1000, seed=0, bots="doctrine", jobs=2)
+    return summarise(results, elapsed)
+
+
+def test_no_outcome_dominates(thousand_games):
+    s = thousand_games
+    assert s["games"] == 1000
+    assert sum(s["outcomes"].values()) == 1000
+    assert max(s["outcomes"].values()) <= 700, s["outcomes"]
+
+
+def test_nuclear_exchange_happens_but_rarely(thousand_games):
+    nuclear = thousand_games["outcomes"].get("nuclear_exchange", 0)
+    assert 10 <= nuclear <= 250, thousand_games["outcomes"]
+
+
+def test_peak_escalation_is_spread(thousand_games):
+    peaks = thousand_games["peak_escalation"]
+    assert sum(peaks.values()) == 1000
+    assert len(peaks) >= 5, peaks
+
+
+def test_results_do_not_depend_on_jobs():
+    one, _ = run_games(None, games=30, seed=500, bots="doctrine", jobs=1)
+    two, _ = run_games(None, games=30, seed=500, bots="doctrine", jobs=2)
+    assert one == two
