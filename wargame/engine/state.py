@@ -6,7 +6,7 @@ mutable copy, and freeze it into a new state at the end.
 
 from __future__ import annotations
 
-from attrs import evolve, fields, frozen
+from attrs import fields, frozen
 
 PHASE_ORDERS = "orders"
 PHASE_CONSENSUS = "consensus"
@@ -94,15 +94,20 @@ class GameState:
 
 
 _GAME_FIELDS = tuple(f.name for f in fields(GameState))
+_LINE_FIELDS = tuple(f.name for f in fields(LineState))
 _set = object.__setattr__
 
 
-def replace(st: GameState, **changes) -> GameState:
+def _copy_with(obj, cls, names, changes):
     """`attrs.evolve` for the hot path: copies the fields without re-running __init__."""
-    new = object.__new__(GameState)
-    for name in _GAME_FIELDS:
-        _set(new, name, changes[name] if name in changes else getattr(st, name))
+    new = object.__new__(cls)
+    for name in names:
+        _set(new, name, changes[name] if name in changes else getattr(obj, name))
     return new
+
+
+def replace(st: GameState, **changes) -> GameState:
+    return _copy_with(st, GameState, _GAME_FIELDS, changes)
 
 
 class Scratch:
@@ -169,11 +174,13 @@ class Scratch:
         )
 
     def set_line(self, line_id: str, **changes) -> LineState:
-        new = evolve(self.lines[line_id], **changes)
+        new = _copy_with(self.lines[line_id], LineState, _LINE_FIELDS, changes)
         self.lines[line_id] = new
         return new
 
     def set_region(self, region_id: str, **changes) -> RegionState:
-        new = evolve(self.regions[region_id], **changes)
+        old = self.regions[region_id]
+        new = RegionState(changes.get("control", old.control), changes.get("russia", old.russia),
+                          changes.get("ukraine", old.ukraine))
         self.regions[region_id] = new
         return new

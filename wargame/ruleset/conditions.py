@@ -33,6 +33,7 @@ LINE_HIDDEN_FIELDS = ("resolve", "tolerance", "pressure")
 SIDES = ("russia", "ukraine")
 FUNCTIONS = ("cities", "held", "strength", "executed", "min", "max", "abs")
 
+_CONTROL = operator.attrgetter("control")
 _COMPARE = {
     ast.Eq: operator.eq,
     ast.NotEq: operator.ne,
@@ -258,8 +259,9 @@ class _Compiler:
             majors = tuple(sorted(self.names.major_city_regions))
             return lambda st, me: sum(1 for r in majors if st.regions[r].control == word)
         if name == "held":
-            return lambda st, me: sum(1 for r in st.regions.values() if r.control == word)
-        return lambda st, me: sum(getattr(r, word) for r in st.regions.values())
+            return lambda st, me: list(map(_CONTROL, st.regions.values())).count(word)
+        side_strength = operator.attrgetter(word)
+        return lambda st, me: sum(map(side_strength, st.regions.values()))
 
 
 def _attribute_path(node: ast.AST) -> list[str]:
