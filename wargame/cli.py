@@ -134,7 +134,7 @@ def cmd_play(args) -> int:
     import random
 
     from .bots import make_bots
-    from .engine import apply, final_scores, new_game, seats_to_act
+    from .engine import apply, final_scores, month_label, new_game, seats_to_act
 
     rs = _load(args.ruleset)
     _check_scenario(rs, args.scenario)
@@ -144,15 +144,13 @@ def cmd_play(args) -> int:
     print(f"{rs.info.name} - {rs.scenario(args.scenario).name} (seed {seed}, {args.bots} bots)")
     turn_shown = 0
     while True:
-        if st.turn != turn_shown and st.outcome is None:
-            from .engine import month_label
-
-            turn_shown = st.turn
-            print(f"\n=== Turn {st.turn} ({month_label(rs, st)}): escalation {st.escalation} "
-                  f"({rs.rungs[st.escalation].name}), cohesion {st.cohesion}")
         for e in events:
-            if e.audience is None:
-                print(f"  {e.text}")
+            if e.audience is not None:
+                continue
+            if e.turn != turn_shown:
+                turn_shown = e.turn
+                print(f"\n=== Turn {e.turn} ({month_label(rs, st, e.turn)})")
+            print(f"  {e.text}")
         if st.outcome is not None:
             break
         seat = seats_to_act(rs, st)[0]

@@ -8,6 +8,8 @@ from .events import Event
 from .state import Scratch
 
 OTHER_SIDE = {"russia": "ukraine", "ukraine": "russia"}
+CONTROL_WORDS = {"russia": "held by Russia", "ukraine": "held by Ukraine", "contested": "contested",
+                 "neutral": "neutral"}
 
 
 def attack_source(rs: Ruleset, regions, side: str, target: str) -> str | None:
@@ -68,7 +70,7 @@ def fight(rs: Ruleset, sc: Scratch, side: str, faction: str, target: str, modifi
     name = rs.regions[target].name
     events.append(Event(sc.turn, "operation",
                         f"{rs.factions[faction].name} attacks {name}: {attack} against {defence} "
-                        f"(ratio {ratio:.1f}), die {die}: {result.id}; {name} is now {after}.",
+                        f"(ratio {ratio:.1f}), die {die}: {result.id}; {name} is {CONTROL_WORDS[after]}.",
                         data={"target": target, "side": side, "attack": attack, "defence": defence,
                               "die": die, "result": result.id, "before": before, "after": after}))
     if after == side and before != side and side == "russia" and _near_major_city(rs, target):

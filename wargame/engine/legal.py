@@ -91,6 +91,9 @@ def _reachable(rs: Ruleset, regions, side: str, kind: str) -> frozenset[str]:
         return hit[2]
     if kind == "friendly":
         found = frozenset(rid for rid, r in regions.items() if r.control == side or r.control == "contested")
+    elif kind == "enemy":
+        enemy = OTHER_SIDE[side]
+        found = frozenset(rid for rid, r in regions.items() if r.control == enemy or r.control == "contested")
     else:
         enemy = OTHER_SIDE[side]
         staging = [rid for rid, r in regions.items() if r.control != enemy and getattr(r, side) > 0]
@@ -115,6 +118,8 @@ def target_ok(rs: Ruleset, st: GameState, action: schema.Action, faction: str, r
     control = st.regions[rid].control
     if action.target == "friendly":
         return control == side or control == "contested"
+    if action.target == "enemy":  # strikes: anywhere the other side holds or contests
+        return control == OTHER_SIDE[side] or control == "contested"
     # attack: enemy or contested ground next to ground where this side has forces
     if control == side:
         return False

@@ -19,6 +19,7 @@ from __future__ import annotations
 import ast
 import difflib
 import operator
+import warnings
 from typing import Any, Callable
 
 from attrs import frozen
@@ -80,7 +81,9 @@ def compile_expression(source: str, names: Names, *, public: bool = False,
     """Compile `source`; `public` refuses hidden values (for bots, which see only a view);
     `allow_self` is false where no faction is acting (outcomes, injects)."""
     try:
-        tree = ast.parse(source.strip(), mode="eval")
+        with warnings.catch_warnings():  # "1a" warns before it fails: the error says enough
+            warnings.simplefilter("ignore", SyntaxWarning)
+            tree = ast.parse(source.strip(), mode="eval")
     except SyntaxError as exc:
         raise ConditionError(f"cannot parse {source!r}: {exc.msg}") from None
     return _Compiler(names, public, allow_self).node(tree.body)
