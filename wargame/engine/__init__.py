@@ -8,7 +8,19 @@
 from .errors import IllegalInput
 from .events import UMPIRE, Event
 from .hashing import state_hash, to_data
-from .inputs import EndOrders, Input, Order, React, Vote
+from .inputs import (
+    UMPIRE_SEAT,
+    EndOrders,
+    Input,
+    Order,
+    React,
+    SetCredibility,
+    SetFlag,
+    SetRegion,
+    SetStat,
+    SetTrack,
+    Vote,
+)
 from .legal import LegalInputs, legal_inputs, seats_to_act
 from .redlines import respond_probability
 from .scoring import final_scores, shared_penalty
@@ -21,5 +33,6 @@ __all__ = [
     "IllegalInput", "UMPIRE", "Event", "state_hash", "to_data", "EndOrders", "Input", "Order",
     "React", "Vote", "LegalInputs", "legal_inputs", "seats_to_act", "respond_probability",
     "final_scores", "shared_penalty", "new_game", "GameState", "apply", "month_label",
-    "player_view", "visible_events",
+    "player_view", "visible_events", "UMPIRE_SEAT", "SetCredibility", "SetFlag", "SetRegion",
+    "SetStat", "SetTrack",
 ]

@@ -13,8 +13,9 @@ from ..ruleset import schema
 from ..ruleset.model import Ruleset
 from . import errors as E
 from .errors import IllegalInput
-from .inputs import EndOrders, Input, Order, React, Vote
+from .inputs import UMPIRE_TYPES, EndOrders, Input, Order, React, Vote
 from .redlines import available_responses
+from .umpire import check_umpire
 from .state import PHASE_CONSENSUS, PHASE_ORDERS, PHASE_REACTION, GameState
 
 OTHER_SIDE = {"russia": "ukraine", "ukraine": "russia"}
@@ -168,6 +169,9 @@ def check_input(rs: Ruleset, st: GameState, inp: Input) -> None:
     """Raise IllegalInput if `inp` cannot be applied to `st`; return None otherwise."""
     if st.outcome is not None:
         raise IllegalInput(E.GAME_OVER, f"the game is over ({st.outcome})")
+    if isinstance(inp, UMPIRE_TYPES):  # the umpire may step in at any phase
+        check_umpire(rs, st, inp)
+        return
     phase = PHASE_OF.get(type(inp))
     if phase is None:
         raise IllegalInput(E.BAD_INPUT, f"not an input: {inp!r}")

@@ -11,7 +11,8 @@ from ..ruleset.model import Ruleset
 from . import rng
 from .effects import apply_effects, clamp
 from .events import Event
-from .inputs import EndOrders, Input, Order, React, Vote
+from .inputs import UMPIRE_TYPES, EndOrders, Input, Order, React, Vote
+from .umpire import apply_umpire
 from .legal import action_cost, check_input, target_ok, voter_for
 from .redlines import (
     apply_reaction,
@@ -45,6 +46,8 @@ def apply(rs: Ruleset, st: GameState, inp: Input) -> tuple[GameState, list[Event
     elif isinstance(inp, EndOrders):
         st = replace(st, done=st.done | {inp.faction})
         events.append(Event(st.turn, "orders_done", f"{rs.factions[inp.faction].name} has finished ordering."))
+    elif isinstance(inp, UMPIRE_TYPES):
+        st = apply_umpire(rs, st, inp, events)
     elif isinstance(inp, Vote):
         st = replace(st, votes={**st.votes, inp.order: inp.approve})
         events.append(Event(st.turn, "vote", f"{rs.factions[inp.faction].name} has voted.",
