@@ -1,0 +1,1 @@
+"""Save files, replays and the historical scenario."""
