@@ -11,11 +11,15 @@ from .turn import advance, run_injects
 
 
 def new_game(rs: Ruleset, *, seed: int = 0, scenario: str | None = None,
-             auto_react: frozenset[str] | set[str] = frozenset()) -> tuple[GameState, list[Event]]:
+             auto_react: frozenset[str] | set[str] = frozenset(),
+             turn_limit: int | None = None) -> tuple[GameState, list[Event]]:
     """The state at the start of turn 1 (its injects already run) and the events they made.
 
-    `auto_react` names seats whose red-line reactions the engine rolls ("chance" mode).
+    `auto_react` names seats whose red-line reactions the engine rolls ("chance" mode);
+    `turn_limit` replaces the scenario's (long games for benchmarks, longer branches).
     """
+    if turn_limit is not None and turn_limit < 1:
+        raise ValueError("turn_limit must be at least 1")
     scen = rs.scenario(scenario)
     unknown = set(auto_react) - set(rs.factions)
     if unknown:
@@ -55,7 +59,7 @@ def new_game(rs: Ruleset, *, seed: int = 0, scenario: str | None = None,
         crossed_this_turn=frozenset(), reaction_round=0, turn_rung=0, turn_raiser="",
         turn_tags=frozenset(), rng=rng.seed_state(seed), outcome=None, nuclear_trigger="",
         history=(), auto_react=frozenset(auto_react), credibility_model=scen.credibility_model,
-        turn_limit=scen.turn_limit,
+        turn_limit=scen.turn_limit if turn_limit is None else turn_limit,
     )
     events: list[Event] = []
     sc = Scratch(st)

@@ -1,1 +1,8 @@
-"""Save files, replays and the historical scenario."""
+"""Save files (.wgsave), replays, branches and the historical scenario."""
+
+from .autosave import Autosaver, latest_autosave
+from .fileformat import EXTENSION, FORMAT_VERSION, SaveError
+from .game import Header, SavedGame, branch, load_bytes, load_save, save_game, verify
+
+__all__ = ["Autosaver", "latest_autosave", "EXTENSION", "FORMAT_VERSION", "SaveError", "Header",
+           "SavedGame", "branch", "load_bytes", "load_save", "save_game", "verify"]

@@ -7,12 +7,11 @@ All problems of a ruleset are gathered and reported together, one line each:
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import tomllib
 from pathlib import Path
 from typing import Any
-
-import msgpack
 
 from . import schema
 from .checks import check_ruleset
@@ -79,18 +78,14 @@ def read_raw(folder: Path) -> tuple[dict[str, Any], list[str]]:
 
 def content_hash(raw: dict[str, Any]) -> str:
     """A stable hash of the parsed ruleset data (formatting and comments do not count)."""
-    packed = msgpack.packb(_canonical(raw), use_bin_type=True)
-    return hashlib.blake2b(packed, digest_size=16).hexdigest()
+    text = json.dumps(raw, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_plain)
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
-def _canonical(value):
-    if isinstance(value, dict):
-        return [[k, _canonical(value[k])] for k in sorted(value)]
-    if isinstance(value, list):
-        return [_canonical(v) for v in value]
-    if hasattr(value, "isoformat"):
+def _plain(value):
+    if hasattr(value, "isoformat"):  # TOML dates and times
         return value.isoformat()
-    return value
+    raise TypeError(f"cannot hash a {type(value).__name__}")
 
 
 def load_ruleset(name_or_path: str | os.PathLike | None = None) -> Ruleset:
@@ -117,7 +112,8 @@ def build_ruleset(raw: dict[str, Any], problems: list[str] | None = None) -> Rul
             parsed[name] = obj
     if problems:
         raise RulesetError(problems)
-    ruleset, problems = check_ruleset(parsed, raw, content_hash(raw))
+    digest = content_hash(raw)
+    ruleset, problems = check_ruleset(parsed, raw, digest)
     if problems:
         raise RulesetError(problems)
     return ruleset

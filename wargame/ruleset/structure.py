@@ -5,14 +5,12 @@ Every problem becomes `(key path, message)`; the loader adds the file name in fr
 
 from __future__ import annotations
 
-import copy
 import types
 import typing
 
 import cattrs
 from cattrs.cols import list_structure_factory
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
-from cattrs.strategies import configure_tagged_union
 
 from . import schema
 from .conditions import suggest
@@ -72,10 +70,14 @@ def make_converter() -> cattrs.Converter:
     conv.register_structure_hook(float, _strict_float)
     conv.register_structure_hook(str, _strict_str)
     conv.register_structure_hook(bool, _strict_bool)
-    kind_of = {cls: kind for kind, cls in schema.EFFECT_KINDS.items()}
-    configure_tagged_union(
-        schema.Effect, conv, tag_name="kind", tag_generator=lambda cls: kind_of[cls]
-    )
+    def structure_effect(value, _type):
+        # a tagged union that leaves the caller's data alone (cattrs' own pops the tag)
+        if not isinstance(value, dict):
+            raise TypeError(f"expected a table, got {value!r}")
+        cls = schema.EFFECT_KINDS[value["kind"]]  # KeyError: reported as a missing/unknown kind
+        return conv.structure({k: v for k, v in value.items() if k != "kind"}, cls)
+
+    conv.register_structure_hook_func(lambda t: t == schema.Effect, structure_effect)
     return conv
 
 
@@ -83,13 +85,9 @@ CONVERTER = make_converter()
 
 
 def structure(data, cls) -> tuple[object | None, list[tuple[str, str]]]:
-    """Structure `data` into `cls`; on failure return every problem found.
-
-    cattrs' tagged unions pop the `kind` key from the data they read, so they get a copy: the
-    caller's data stays whole (it is hashed and embedded in saves).
-    """
+    """Structure `data` into `cls` (never changing `data`); on failure return every problem."""
     try:
-        return CONVERTER.structure(copy.deepcopy(data), cls), []
+        return CONVERTER.structure(data, cls), []
     except Exception as exc:  # cattrs raises several types; all become problems
         return None, list(_walk(exc, [], data))
 

@@ -1,0 +1,41 @@
+"""Autosaves after every turn, keeping the last few; the newest is offered for resuming."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .fileformat import EXTENSION
+from .game import SavedGame, save_game
+
+AUTOSAVE_PREFIX = "autosave-"
+
+
+class Autosaver:
+    def __init__(self, folder: Path | str = "saves", keep: int = 3):
+        self.folder = Path(folder)
+        self.keep = keep
+        self._turns_saved = -1
+
+    def after_input(self, game: SavedGame) -> Path | None:
+        """Save when a turn has completed since the last autosave; returns the file written."""
+        if game.turns == self._turns_saved:
+            return None
+        self._turns_saved = game.turns
+        path = self.folder / f"{AUTOSAVE_PREFIX}{game.header.game_id[:12]}-{game.turns:04d}{EXTENSION}"
+        save_game(path, game)
+        self._rotate(game.header.game_id[:12])
+        return path
+
+    def _rotate(self, game_key: str) -> None:
+        mine = sorted(self.folder.glob(f"{AUTOSAVE_PREFIX}{game_key}-*{EXTENSION}"))
+        for old in mine[:-self.keep]:
+            try:
+                old.unlink()
+            except OSError:
+                pass  # a stale autosave is harmless
+
+
+def latest_autosave(folder: Path | str = "saves") -> Path | None:
+    """The most recently written autosave, if any (to offer resuming after a crash)."""
+    found = sorted(Path(folder).glob(f"{AUTOSAVE_PREFIX}*{EXTENSION}"), key=lambda p: p.stat().st_mtime)
+    return found[-1] if found else None

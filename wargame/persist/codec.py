@@ -1,0 +1,118 @@
+"""Game states and inputs <-> plain data, for save files. Strict both ways (cattrs).
+
+Loading builds only known attrs classes from plain data; every field is type-checked, so a
+hand-edited or damaged snapshot becomes a clear error instead of a broken game.
+"""
+
+from __future__ import annotations
+
+import typing
+
+import cattrs
+from attrs import fields
+
+from ..engine.inputs import INPUT_TYPES
+from ..engine.state import GameState
+from ..ruleset.structure import _strict_bool, _strict_float, _strict_str
+
+INPUT_KINDS = {cls: kind for kind, cls in INPUT_TYPES.items()}
+
+
+def _msgpack_int(value, _type):
+    """Any integer msgpack can carry (the RNG state is a full 64-bit word); no bools."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"expected an integer, got {type(value).__name__}")
+    if not -(2**63) <= value < 2**64:
+        raise ValueError("integer out of range")
+    return value
+
+
+def _make_converter() -> cattrs.Converter:
+    conv = cattrs.Converter(forbid_extra_keys=True)
+    conv.register_structure_hook(int, _msgpack_int)
+    conv.register_structure_hook(float, _strict_float)
+    conv.register_structure_hook(str, _strict_str)
+    conv.register_structure_hook(bool, _strict_bool)
+    # msgpack has no sets: frozensets travel as sorted lists
+    conv.register_unstructure_hook_factory(
+        lambda t: typing.get_origin(t) is frozenset,
+        lambda t: lambda value: sorted(conv.unstructure(v) for v in value),
+    )
+
+    def structure_frozenset(value, t):
+        if not isinstance(value, list):
+            raise TypeError(f"expected a list, got {type(value).__name__}")
+        (item,) = typing.get_args(t)
+        return frozenset(conv.structure(v, item) for v in value)
+
+    conv.register_structure_hook_factory(lambda t: typing.get_origin(t) is frozenset,
+                                         lambda t: structure_frozenset)
+
+    # tuples of pairs arrive as lists of lists
+    def structure_tuple(value, t):
+        if not isinstance(value, list):
+            raise TypeError(f"expected a list, got {type(value).__name__}")
+        args = typing.get_args(t)
+        if len(args) == 2 and args[1] is Ellipsis:
+            return tuple(conv.structure(v, args[0]) for v in value)
+        if len(value) != len(args):
+            raise ValueError(f"expected {len(args)} items, got {len(value)}")
+        return tuple(conv.structure(v, a) for v, a in zip(value, args))
+
+    conv.register_structure_hook_factory(lambda t: typing.get_origin(t) is tuple, lambda t: structure_tuple)
+
+    # map keys must be strings in a save (msgpack strict_map_key): int keys go as pairs
+    votes_type = dict[int, bool]
+    conv.register_unstructure_hook_func(lambda t: t == votes_type,
+                                        lambda d: [[k, v] for k, v in sorted(d.items())])
+
+    def structure_int_bool(value, _t):
+        if not isinstance(value, list):
+            raise TypeError("expected a list of [index, vote] pairs")
+        out = {}
+        for pair in value:
+            if not isinstance(pair, list) or len(pair) != 2:
+                raise TypeError("expected [index, vote] pairs")
+            out[_msgpack_int(pair[0], int)] = _strict_bool(pair[1], bool)
+        return out
+
+    conv.register_structure_hook_func(lambda t: t == votes_type, structure_int_bool)
+
+    def structure_dict(value, t):
+        if not isinstance(value, dict):
+            raise TypeError(f"expected a map, got {type(value).__name__}")
+        key_t, val_t = typing.get_args(t)
+        return {conv.structure(k, key_t): conv.structure(v, val_t) for k, v in value.items()}
+
+    conv.register_structure_hook_factory(
+        lambda t: typing.get_origin(t) is dict and t != votes_type, lambda t: structure_dict)
+    return conv
+
+
+CONVERTER = _make_converter()
+
+
+def state_to_data(st: GameState) -> dict:
+    return CONVERTER.unstructure(st)
+
+
+def state_from_data(data) -> GameState:
+    if not isinstance(data, dict):
+        raise TypeError("a snapshot must be a map")
+    return CONVERTER.structure(data, GameState)
+
+
+def input_to_data(inp) -> dict:
+    data = {"kind": INPUT_KINDS[type(inp)]}
+    data.update({f.name: getattr(inp, f.name) for f in fields(type(inp))})
+    return data
+
+
+def input_from_data(data):
+    if not isinstance(data, dict) or not isinstance(data.get("kind"), str):
+        raise TypeError("an input must be a map with a kind")
+    cls = INPUT_TYPES.get(data["kind"])
+    if cls is None:
+        raise ValueError(f"unknown input kind {data['kind']!r}")
+    body = {k: v for k, v in data.items() if k != "kind"}
+    return CONVERTER.structure(body, cls)

@@ -1,0 +1,124 @@
+"""The `.wgsave` container: magic, a msgpack body, a checksum. Written atomically, read warily.
+
+    MAGIC (8 bytes) | msgpack body | blake2b-256 of MAGIC + body (32 bytes)
+
+The body is a map: format name and version, header, embedded ruleset (parsed TOML data), input
+log, per-turn snapshots (each a msgpack document of its own, so one turn decodes alone) and
+per-turn state hashes. Every file is untrusted: size checked, checksum checked before parsing,
+msgpack limits set, no extension types, map keys strings only, then every field type-checked.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+import msgpack
+
+MAGIC = b"WGSAVE\r\n"  # the \r\n catches a file mangled by text-mode transfer
+FORMAT_NAME = "wargame-save"
+FORMAT_VERSION = 1
+CHECKSUM_SIZE = 32
+MAX_FILE_SIZE = 256 * 1024 * 1024  # far above any real game (a 200-turn game is well under 5 MB)
+EXTENSION = ".wgsave"
+
+
+class SaveError(Exception):
+    """A save file that cannot be read or written; the message is one line."""
+
+
+def checksum(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=CHECKSUM_SIZE).digest()
+
+
+def pack(body: dict) -> bytes:
+    payload = MAGIC + msgpack.packb(body, use_bin_type=True)
+    return payload + checksum(payload)
+
+
+def _limits(size: int) -> dict:
+    """msgpack limits scaled to the file: nothing can claim more items than it has bytes."""
+    return dict(max_str_len=size, max_bin_len=size, max_array_len=size,
+                max_map_len=size // 2 + 1, max_ext_len=0)
+
+
+def _no_ext(code, data):
+    raise ValueError("extension types are not allowed in a save file")
+
+
+def unpack_document(data: bytes):
+    """Decode one msgpack document strictly (a body, or one snapshot inside it)."""
+    return msgpack.unpackb(data, raw=False, strict_map_key=True, use_list=True, ext_hook=_no_ext,
+                           **_limits(len(data)))
+
+
+def unpack(blob: bytes) -> dict:
+    """Check magic and checksum, then decode the body; SaveError with a one-line reason."""
+    if not blob:
+        raise SaveError("the file is empty")
+    if not MAGIC.startswith(blob[:len(MAGIC)]):
+        raise SaveError("not a wargame save file (wrong magic bytes)")
+    if len(blob) < len(MAGIC) + CHECKSUM_SIZE + 1:
+        raise SaveError("the file is truncated")
+    payload, digest = blob[:-CHECKSUM_SIZE], blob[-CHECKSUM_SIZE:]
+    if checksum(payload) != digest:
+        raise SaveError("the file is damaged or truncated (checksum mismatch)")
+    try:
+        body = unpack_document(payload[len(MAGIC):])
+    except Exception as exc:  # msgpack raises several types for malformed data
+        raise SaveError(f"the file's contents cannot be decoded ({type(exc).__name__})") from None
+    if not isinstance(body, dict):
+        raise SaveError("the file's contents are not a save body")
+    return body
+
+
+def read_file(path: os.PathLike | str) -> bytes:
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_SIZE:
+            raise SaveError(f"{path.name}: file too large for a save ({size} bytes)")
+        with open(path, "rb") as fh:
+            return fh.read(MAX_FILE_SIZE + 1)
+    except FileNotFoundError:
+        raise SaveError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise SaveError(f"{path}: is a folder, not a save file") from None
+    except OSError as exc:
+        raise SaveError(f"{path}: cannot read ({exc.strerror or exc})") from None
+
+
+def write_atomic(path: os.PathLike | str, data: bytes) -> None:
+    """Write to a temporary file in the same folder, fsync, rename over the target.
+
+    A crash or a full disk leaves the previous file intact and no partial file behind.
+    """
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise SaveError(f"{path}: cannot write ({exc.strerror or exc})") from None
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise SaveError(f"{path}: cannot write ({exc.strerror or exc})") from None
+    try:  # make the rename itself durable
+        dir_fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+    except OSError:
+        pass

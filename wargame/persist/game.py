@@ -1,0 +1,275 @@
+"""A recorded game: header, embedded ruleset, input log, per-turn snapshots and hashes.
+
+The input log is the source of truth; snapshots only make seeking fast. `SavedGame.apply`
+is how a live game moves on (it logs the input and, when a turn completes, snapshots it);
+`load_save`, `save_game` and `branch` are the file side.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from datetime import datetime, timezone
+from typing import Any
+
+import cattrs
+import msgpack
+from attrs import evolve, field, frozen
+
+from .. import __version__
+from ..engine import GameState, apply, new_game, state_hash
+from ..engine.events import Event
+from ..ruleset import Ruleset, RulesetError
+from ..ruleset.loader import build_ruleset, content_hash
+from . import fileformat, upgrades
+from .codec import CONVERTER, input_from_data, input_to_data, state_from_data, state_to_data
+from .fileformat import FORMAT_NAME, FORMAT_VERSION, SaveError
+
+CONTROLLERS = ("human", "random", "doctrine", "history")
+
+
+@frozen(kw_only=True)
+class Header:
+    engine_version: str
+    game_id: str
+    ruleset_id: str
+    ruleset_hash: str
+    scenario: str
+    seed: int
+    seats: dict[str, str]  # faction -> who plays it: human, random, doctrine, history
+    auto_react: list[str] = field(factory=list)
+    turn_limit: int | None = None  # replaces the scenario's, when set
+    created: str
+    title: str = ""
+    parent_id: str | None = None  # for a branch: the save it continues
+    branch_turn: int | None = None  # and the turn it branched at
+
+
+@frozen(kw_only=True)
+class Caption:
+    date: str
+    caption: str
+    sources: list[str] = field(factory=list)
+
+
+@frozen(slots=True)
+class LoggedInput:
+    turn: int
+    phase: str
+    input: Any
+
+
+@frozen(kw_only=True)
+class _Body:
+    """What a version-1 body must contain, checked field by field on load."""
+
+    format: str
+    version: int
+    header: Header
+    ruleset: dict[str, Any]
+    inputs: list[dict[str, Any]]
+    snapshots: list[bytes]
+    hashes: list[str]
+    captions: dict[str, Caption] = field(factory=dict)
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+class SavedGame:
+    """A game with its whole record. `turns` is the number of completed turns."""
+
+    def __init__(self, header: Header, ruleset: Ruleset, inputs: list[LoggedInput], snapshots: list[bytes],
+                 hashes: list[str], state: GameState, captions: dict[int, Caption] | None = None):
+        self.header = header
+        self.ruleset = ruleset
+        self.inputs = inputs
+        self.snapshots = snapshots
+        self.hashes = hashes
+        self.state = state
+        self.captions = captions or {}
+
+    # --- a new game, and moving it on ---------------------------------------------------------
+    @classmethod
+    def new(cls, rs: Ruleset, *, seed: int, scenario: str | None = None, seats: dict[str, str] | None = None,
+            auto_react=(), turn_limit: int | None = None, title: str = "", created: str | None = None,
+            game_id: str | None = None) -> tuple["SavedGame", list[Event]]:
+        seats = dict(seats or {fid: "human" for fid in rs.factions})
+        bad = [c for c in seats.values() if c not in CONTROLLERS]
+        if set(seats) != set(rs.factions) or bad:
+            raise ValueError(f"seats must name every faction with one of {CONTROLLERS}")
+        st, events = new_game(rs, seed=seed, scenario=scenario, auto_react=frozenset(auto_react),
+                              turn_limit=turn_limit)
+        header = Header(engine_version=__version__, game_id=game_id or uuid.uuid4().hex, ruleset_id=rs.id,
+                        ruleset_hash=rs.content_hash, scenario=st.scenario, seed=seed, seats=seats,
+                        auto_react=sorted(auto_react), turn_limit=turn_limit, created=created or now_iso(),
+                        title=title)
+        game = cls(header, rs, [], [], [], st)
+        game._snapshot(st)
+        return game, events
+
+    def apply(self, inp) -> list[Event]:
+        """Apply an input through the engine, log it, snapshot the state when a turn completes."""
+        before = self.state
+        after, events = apply(self.ruleset, before, inp)
+        self.inputs.append(LoggedInput(before.turn, before.phase, inp))
+        self.state = after
+        if after.turn != before.turn or (after.outcome is not None and before.outcome is None):
+            self._snapshot(after)
+        return events
+
+    def _snapshot(self, st: GameState) -> None:
+        self.snapshots.append(msgpack.packb(state_to_data(st), use_bin_type=True))
+        self.hashes.append(state_hash(st))
+
+    # --- reading ------------------------------------------------------------------------------
+    @property
+    def turns(self) -> int:
+        """Completed turns (state_at(0) is the start, state_at(turns) the last completed turn)."""
+        return len(self.snapshots) - 1
+
+    def state_at(self, turn: int) -> GameState:
+        """The state after `turn` (0: the start). Reads that turn's snapshot; no replay."""
+        if not 0 <= turn <= self.turns:
+            raise SaveError(f"no turn {turn} in this save (it has turns 0 to {self.turns})")
+        try:
+            return state_from_data(fileformat.unpack_document(self.snapshots[turn]))
+        except Exception as exc:
+            raise SaveError(f"the snapshot of turn {turn} is damaged ({type(exc).__name__})") from None
+
+    def to_body(self) -> dict:
+        return {
+            "format": FORMAT_NAME,
+            "version": FORMAT_VERSION,
+            "header": CONVERTER.unstructure(self.header),
+            "ruleset": self.ruleset.raw,
+            "inputs": [{"turn": li.turn, "phase": li.phase, "input": input_to_data(li.input)} for li in self.inputs],
+            "snapshots": list(self.snapshots),
+            "hashes": list(self.hashes),
+            "captions": {str(t): CONVERTER.unstructure(c) for t, c in sorted(self.captions.items())},
+        }
+
+
+def save_game(path: os.PathLike | str, game: SavedGame) -> None:
+    """Write the game atomically (temporary file, fsync, rename)."""
+    fileformat.write_atomic(path, fileformat.pack(game.to_body()))
+
+
+def load_save(path: os.PathLike | str) -> SavedGame:
+    """Read a save file; any problem raises SaveError with a one-line reason."""
+    return load_bytes(fileformat.read_file(path))
+
+
+def load_bytes(blob: bytes) -> SavedGame:
+    body = fileformat.unpack(blob)
+    if body.get("format") != FORMAT_NAME:
+        raise SaveError("not a wargame save file (unknown format name)")
+    body = upgrades.upgrade(body)
+    try:
+        parsed = CONVERTER.structure(body, _Body)
+    except Exception as exc:
+        raise SaveError(f"the save's contents are malformed ({_first_reason(exc)})") from None
+    if not parsed.snapshots or len(parsed.snapshots) != len(parsed.hashes):
+        raise SaveError("the save's snapshots and hashes do not match")
+    rs = embedded_ruleset(parsed.ruleset)
+    if rs.content_hash != parsed.header.ruleset_hash:
+        raise SaveError("the embedded ruleset does not match the header's hash")
+    try:
+        inputs = [_logged(entry) for entry in parsed.inputs]
+        captions = {int(t): c for t, c in parsed.captions.items()}
+    except Exception as exc:
+        raise SaveError(f"the input log is malformed ({_first_reason(exc)})") from None
+    game = SavedGame(parsed.header, rs, inputs, parsed.snapshots, parsed.hashes, None, captions)
+    last = game.state_at(game.turns)
+    state = last
+    for logged in inputs:
+        if logged.turn > game.turns and state.outcome is None:  # the turn in progress
+            try:
+                state, _ = apply(rs, state, logged.input)
+            except Exception as exc:
+                raise SaveError(f"the input log does not replay on turn {logged.turn} ({_first_reason(exc)})") from None
+    game.state = state
+    return game
+
+
+_RULESETS: dict[str, Ruleset] = {}  # content hash -> built ruleset: saves of one ruleset share it
+
+
+def embedded_ruleset(raw: dict) -> Ruleset:
+    """Build (or reuse) the ruleset a save carries; a Ruleset is immutable, so sharing is safe."""
+    try:
+        digest = content_hash(raw)
+    except Exception as exc:
+        raise SaveError(f"the embedded ruleset is malformed ({type(exc).__name__})") from None
+    cached = _RULESETS.get(digest)
+    if cached is not None:
+        return cached
+    try:
+        rs = build_ruleset(raw)
+    except RulesetError as exc:
+        raise SaveError(f"the embedded ruleset is not valid ({exc.problems[0]})") from None
+    except Exception as exc:
+        raise SaveError(f"the embedded ruleset is malformed ({type(exc).__name__})") from None
+    if len(_RULESETS) >= 8:
+        _RULESETS.clear()
+    _RULESETS[digest] = rs
+    return rs
+
+
+def _logged(entry: dict) -> LoggedInput:
+    turn, phase = entry.get("turn"), entry.get("phase")
+    if isinstance(turn, bool) or not isinstance(turn, int) or not isinstance(phase, str) or set(entry) != {"turn", "phase", "input"}:
+        raise ValueError("bad input entry")
+    return LoggedInput(turn, phase, input_from_data(entry["input"]))
+
+
+def _first_reason(exc: BaseException) -> str:
+    """A short reason from a possibly nested cattrs error."""
+    while isinstance(exc, cattrs.BaseValidationError) and exc.exceptions:
+        exc = exc.exceptions[0]
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return text[:160]
+
+
+def branch(game: SavedGame, turn: int, *, title: str = "") -> SavedGame:
+    """A new game that shares `game`'s history up to `turn` and continues from there."""
+    st = game.state_at(turn)
+    if st.outcome is not None:
+        raise SaveError(f"the game is over at turn {turn} ({st.outcome}): nothing to continue")
+    header = evolve(game.header, game_id=uuid.uuid4().hex, created=now_iso(), parent_id=game.header.game_id,
+                    branch_turn=turn, title=title or f"{game.header.title or 'game'} (branch at turn {turn})")
+    inputs = [li for li in game.inputs if li.turn <= turn]
+    captions = {t: c for t, c in game.captions.items() if t <= turn}
+    return SavedGame(header, game.ruleset, inputs, game.snapshots[:turn + 1], game.hashes[:turn + 1], st, captions)
+
+
+def verify(game: SavedGame) -> tuple[bool, int | None, str]:
+    """Replay every input from the start; compare each completed turn's hash with the record.
+
+    Returns (ok, first diverging turn or None, message).
+    """
+    h = game.header
+    try:
+        st, _ = new_game(game.ruleset, seed=h.seed, scenario=h.scenario, auto_react=frozenset(h.auto_react),
+                         turn_limit=h.turn_limit)
+    except Exception as exc:
+        return False, 0, f"the game cannot be started again ({_first_reason(exc)})"
+    if state_hash(st) != game.hashes[0]:
+        return False, 0, "the starting state differs from the record (turn 0)"
+    completed = 0
+    for logged in game.inputs:
+        before = st
+        try:
+            st, _ = apply(game.ruleset, st, logged.input)
+        except Exception as exc:
+            return False, completed + 1, f"turn {completed + 1}: an input is refused on replay ({_first_reason(exc)})"
+        if st.turn != before.turn or (st.outcome is not None and before.outcome is None):
+            completed += 1
+            if completed > game.turns:
+                return False, completed, f"turn {completed} is not in the record"
+            if state_hash(st) != game.hashes[completed]:
+                return False, completed, f"turn {completed} diverges from the recorded state"
+    if completed != game.turns:
+        return False, completed + 1, f"the log ends after turn {completed}, the record has {game.turns}"
+    return True, None, f"all {game.turns} turns match"
