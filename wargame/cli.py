@@ -60,6 +60,32 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--scenario", help="scenario id (default: the ruleset's default scenario)")
     sim.set_defaults(func=cmd_simulate)
 
+    sim.add_argument("--save-dir", help="write each game's save file (game-SEED.wgsave) into this folder")
+
+    replay = sub.add_parser("replay", help="step through, verify or inspect a save file",
+                            description="Read a save file. Without options: a turn-by-turn summary. "
+                                        "--verify replays every input and compares each turn's state hash "
+                                        "with the record; --at TURN --as VIEW shows the state after that "
+                                        "turn as one seat saw it.")
+    replay.add_argument("file", help="a .wgsave file")
+    replay.add_argument("--verify", action="store_true", help="replay from the start and compare every turn's hash")
+    replay.add_argument("--at", type=_seed, metavar="TURN", help="the state after this turn (0: the start)")
+    replay.add_argument("--as", dest="view", default="umpire",
+                        help="whose view: russia, ukraine, nato_hawk, nato_cautious or umpire (default)")
+    replay.add_argument("--json", action="store_true", help="print one JSON object")
+    replay.set_defaults(func=cmd_replay)
+
+    history = sub.add_parser("history", help="the historical 2022-2024 scenario",
+                             description="Work with the historical scenario (rulesets/history/).")
+    hsub = history.add_subparsers(dest="history_command", metavar="SUBCOMMAND")
+    hsub.required = True
+    build = hsub.add_parser("build", help="play the history file into a save file",
+                            description="Play the historical turns through the engine and write the save "
+                                        "students open with `wargame replay`.")
+    build.add_argument("--history", default="2022-2024", help="history file or name (default: 2022-2024)")
+    build.add_argument("--out", help="output file (default: saves/history-2022-2024.wgsave)")
+    build.set_defaults(func=cmd_history_build)
+
     rules = sub.add_parser("ruleset", help="work with rulesets", description="Work with rulesets.")
     rsub = rules.add_subparsers(dest="ruleset_command", metavar="SUBCOMMAND")
     rsub.required = True
@@ -111,7 +137,7 @@ def cmd_simulate(args) -> int:
     _check_scenario(rs, args.scenario)
     ruleset_path = str(args.ruleset) if args.ruleset else None
     results, elapsed = run_games(ruleset_path, args.games, args.seed, args.bots, args.jobs,
-                                 args.scenario, progress=progress_bar())
+                                 args.scenario, progress=progress_bar(), save_dir=args.save_dir)
     summary = summarise(results, elapsed, ruleset=rs.id, scenario=args.scenario or rs.info.default_scenario,
                         bots=args.bots, seed=args.seed, jobs=args.jobs)
     if args.json:
@@ -126,6 +152,81 @@ def cmd_simulate(args) -> int:
     for rung, n in summary["peak_escalation"].items():
         print(f"  rung {rung:>2} {rs.rungs[int(rung)].name:<45} {n:>6}")
     print(f"decisions: {summary['decisions']} ({summary['decisions_per_s']}/s), mean turns {summary['mean_turns']}")
+    return EXIT_OK
+
+
+def _load_save(path):
+    from .persist import SaveError, load_save
+
+    try:
+        return load_save(path)
+    except SaveError as exc:
+        raise UserError(f"{path}: {exc}") from None
+
+
+def cmd_replay(args) -> int:
+    from .engine import UMPIRE, month_label, player_view, state_hash
+    from .persist import verify
+
+    game = _load_save(args.file)
+    rs = game.ruleset
+    if args.verify:
+        ok, turn, message = verify(game)
+        if args.json:
+            print(json.dumps({"ok": ok, "turns": game.turns, "first_divergence": turn, "message": message}))
+        else:
+            print(f"{'ok' if ok else 'FAILED'}: {message}")
+        return EXIT_OK if ok else EXIT_FAIL
+    seats = list(rs.factions) + [UMPIRE]
+    if args.view not in seats:
+        raise UserError(f"--as must be one of {', '.join(seats)}, not {args.view!r}")
+    if args.at is not None:
+        if args.at > game.turns:
+            raise UserError(f"no turn {args.at}: this save has turns 0 to {game.turns}")
+        st = game.state_at(args.at)
+        caption = game.captions.get(args.at)
+        out = {
+            "turn": args.at,
+            "date": month_label(rs, st, max(1, args.at)),
+            "escalation": st.escalation,
+            "caption": caption.caption if caption else "",
+            "sources": caption.sources if caption else [],
+            "state_hash": state_hash(st),
+            "view": player_view(rs, st, args.view),
+        }
+        if args.json:
+            print(json.dumps(out))
+        else:
+            print(f"Turn {out['turn']} ({out['date']}), as {args.view}: escalation {st.escalation} "
+                  f"({rs.rungs[st.escalation].name}), cohesion {st.cohesion}")
+            if out["caption"]:
+                print(f"  {out['caption']}")
+        return EXIT_OK
+    h = game.header
+    print(f"{h.title or 'game'}: ruleset {h.ruleset_id}, scenario {h.scenario}, seed {h.seed}, "
+          f"{game.turns} turn(s) completed" + (f", branched from {h.parent_id} at turn {h.branch_turn}" if h.parent_id else ""))
+    for turn in range(1, game.turns + 1):
+        st = game.state_at(turn)
+        caption = game.captions.get(turn)
+        print(f"  turn {turn:>3} {month_label(rs, st, turn)}  escalation {st.escalation:>2}  cohesion {st.cohesion:>2}"
+              + (f"  {caption.caption}" if caption else ""))
+    if game.state.outcome:
+        print(f"Outcome: {game.state.outcome.replace('_', ' ')}")
+    return EXIT_OK
+
+
+def cmd_history_build(args) -> int:
+    from .persist import save_game, saves_home
+    from .persist.history import HistoryError, build_history_save, history_path, read_history
+
+    try:
+        hist = read_history(history_path(args.history))
+        game = build_history_save(hist)
+    except HistoryError as exc:
+        raise UserError(str(exc)) from None
+    out = args.out or str(saves_home() / f"{hist.history.id}.wgsave")
+    save_game(out, game)
+    print(f"wrote {out}: {game.turns} turns, {len(game.inputs)} inputs")
     return EXIT_OK
 
 
@@ -165,6 +266,7 @@ def cmd_play(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    from .persist import SaveError
     from .ruleset import RulesetError
 
     try:
@@ -173,6 +275,9 @@ def main(argv: list[str] | None = None) -> int:
         print("error: the ruleset is not valid:", file=sys.stderr)
         for line in exc.problems:
             print(f"  {line}", file=sys.stderr)
+        return EXIT_FAIL
+    except SaveError as exc:
+        print(f"error: {exc}", file=sys.stderr)
         return EXIT_FAIL
     except UserError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -7,9 +7,10 @@ import os
 import sys
 import time
 from collections import Counter
+from pathlib import Path
 from typing import Callable, Iterable
 
-from .bots import play_game
+from .bots import make_bots, play_game
 from .ruleset import load_ruleset
 
 _worker_ruleset = None
@@ -20,26 +21,47 @@ def _init_worker(ruleset_path: str | None) -> None:
     _worker_ruleset = load_ruleset(ruleset_path)
 
 
-def _play_one(args: tuple[int, str, str | None]) -> dict:
-    seed, bots, scenario = args
+def _play_one(args: tuple[int, str, str | None, str | None]) -> dict:
+    seed, bots, scenario, save_dir = args
     rs = _worker_ruleset
-    record = play_game(rs, seed, bots=bots, scenario=scenario)
-    st = record.state
+    if save_dir:
+        st, decisions = _play_recorded(rs, seed, bots, scenario, save_dir)
+    else:
+        record = play_game(rs, seed, bots=bots, scenario=scenario)
+        st, decisions = record.state, record.decisions
     return {
         "seed": seed,
         "outcome": st.outcome,
         "turns": st.turn,
         "peak": st.peak,
-        "decisions": record.decisions,
+        "decisions": decisions,
         "trigger": st.nuclear_trigger,
     }
 
 
+def _play_recorded(rs, seed: int, bots: str, scenario: str | None, save_dir: str):
+    """A bot game kept as a save file (the same game as without --save-dir)."""
+    from .engine import seats_to_act
+    from .persist import SavedGame, save_game
+
+    players = make_bots(rs, bots, seed)
+    game, _ = SavedGame.new(rs, seed=seed, scenario=scenario, seats={f: bots for f in rs.factions},
+                            title=f"{bots} bots, seed {seed}")
+    decisions = 0
+    while game.state.outcome is None:
+        seat = seats_to_act(rs, game.state)[0]
+        game.apply(players[seat].choose(rs, game.state, seat))
+        decisions += 1
+    save_game(Path(save_dir) / f"game-{seed}.wgsave", game)
+    return game.state, decisions
+
+
 def run_games(ruleset_path: str | None, games: int, seed: int, bots: str, jobs: int = 1,
               scenario: str | None = None,
-              progress: Callable[[int, int], None] | None = None) -> tuple[list[dict], float]:
+              progress: Callable[[int, int], None] | None = None,
+              save_dir: str | None = None) -> tuple[list[dict], float]:
     """Play `games` games with seeds seed..seed+games-1; returns per-game results and wall time."""
-    tasks = [(seed + i, bots, scenario) for i in range(games)]
+    tasks = [(seed + i, bots, scenario, save_dir) for i in range(games)]
     results: list[dict] = []
     if jobs <= 1:
         _init_worker(ruleset_path)

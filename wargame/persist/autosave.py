@@ -10,6 +10,11 @@ from .game import SavedGame, save_game
 AUTOSAVE_PREFIX = "autosave-"
 
 
+def saves_home() -> Path:
+    """The project's saves/ folder (it ships the historical replay)."""
+    return Path(__file__).resolve().parents[2] / "saves"
+
+
 class Autosaver:
     def __init__(self, folder: Path | str = "saves", keep: int = 3):
         self.folder = Path(folder)

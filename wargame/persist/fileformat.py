@@ -79,15 +79,15 @@ def read_file(path: os.PathLike | str) -> bytes:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_SIZE:
-            raise SaveError(f"{path.name}: file too large for a save ({size} bytes)")
+            raise SaveError(f"file too large for a save ({size} bytes)")
         with open(path, "rb") as fh:
             return fh.read(MAX_FILE_SIZE + 1)
     except FileNotFoundError:
-        raise SaveError(f"{path}: no such file") from None
+        raise SaveError("no such file") from None
     except IsADirectoryError:
-        raise SaveError(f"{path}: is a folder, not a save file") from None
+        raise SaveError("is a folder, not a save file") from None
     except OSError as exc:
-        raise SaveError(f"{path}: cannot read ({exc.strerror or exc})") from None
+        raise SaveError(f"cannot read ({exc.strerror or exc})") from None
 
 
 def write_atomic(path: os.PathLike | str, data: bytes) -> None:

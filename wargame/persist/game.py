@@ -111,13 +111,18 @@ class SavedGame:
 
     def apply(self, inp) -> list[Event]:
         """Apply an input through the engine, log it, snapshot the state when a turn completes."""
-        before = self.state
-        after, events = apply(self.ruleset, before, inp)
+        after, events = apply(self.ruleset, self.state, inp)
+        self.record(self.state, inp, after)
+        return events
+
+    def record(self, before: GameState, inp, after: GameState, events=None) -> None:
+        """Log a transition the engine has already made from this game's current state."""
+        if before is not self.state:
+            raise ValueError("record() takes transitions from the game's current state only")
         self.inputs.append(LoggedInput(before.turn, before.phase, inp))
         self.state = after
         if after.turn != before.turn or (after.outcome is not None and before.outcome is None):
             self._snapshot(after)
-        return events
 
     def _snapshot(self, st: GameState) -> None:
         self.snapshots.append(msgpack.packb(state_to_data(st), use_bin_type=True))

@@ -132,15 +132,16 @@ def umpire_input(spec: UmpireSpec):
     return cls(spec.red_line, spec.credibility, spec.active, spec.rationale)
 
 
-def play_history(hist: HistoryFile, rs=None, on_input: Callable | None = None):
+def play_history(hist: HistoryFile, rs=None, on_input: Callable | None = None, start=None):
     """Play every turn of the file; returns (ruleset, final state, captions by turn).
 
-    `on_input(state_before, input, state_after)` sees each input, for recording a save.
+    `on_input(state_before, input, state_after, events)` sees each input, for recording a save;
+    `start` is the opening state when the caller made it (else a new game is started).
     """
     rs = rs or load_ruleset(hist.history.ruleset)
     if hist.history.scenario not in rs.scenarios:
         raise HistoryError(f"history names scenario {hist.history.scenario!r}, not in ruleset {rs.id!r}")
-    st, _ = new_game(rs, seed=hist.history.seed, scenario=hist.history.scenario)
+    st = start or new_game(rs, seed=hist.history.seed, scenario=hist.history.scenario)[0]
     captions: dict[int, dict] = {}
 
     def step(inp, where: str):
@@ -188,3 +189,17 @@ def play_history(hist: HistoryFile, rs=None, on_input: Callable | None = None):
             raise HistoryError(f"turn {number} ({turn.date}): reactions listed for lines not crossed: "
                                + ", ".join(f"{f}/{line}" for f, line in sorted(unused)))
     return rs, st, captions
+
+
+def build_history_save(hist: HistoryFile, rs=None):
+    """The historical game as a save: every turn's inputs, snapshots and captions."""
+    from .game import Caption, SavedGame
+
+    rs = rs or load_ruleset(hist.history.ruleset)
+    info = hist.history
+    game, _ = SavedGame.new(rs, seed=info.seed, scenario=info.scenario,
+                            seats={fid: "history" for fid in rs.factions}, title=info.name,
+                            created=info.created, game_id=info.id)
+    _, _, captions = play_history(hist, rs, on_input=game.record, start=game.state)
+    game.captions = {turn: Caption(**c) for turn, c in captions.items()}
+    return game
