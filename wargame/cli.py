@@ -46,6 +46,9 @@ def build_parser() -> argparse.ArgumentParser:
     play.add_argument("--scenario", help="scenario id (default: the ruleset's default scenario)")
     play.add_argument("--seed", type=_seed, default=None, help="random seed (default: a fresh one)")
     play.add_argument("--bots", choices=["random", "doctrine"], default="doctrine", help="bot kind (default: doctrine)")
+    play.add_argument("--save-dir", default=None,
+                      help="folder for the autosaves written after every turn (default: saves/)")
+    play.add_argument("--no-autosave", action="store_true", help="do not write autosaves")
     play.set_defaults(func=cmd_play)
 
     sim = sub.add_parser("simulate", help="play many bot games and summarise their outcomes",
@@ -234,13 +237,18 @@ def cmd_play(args) -> int:
     import random
 
     from .bots import make_bots
-    from .engine import apply, final_scores, month_label, new_game, seats_to_act
+    from .engine import final_scores, month_label, seats_to_act
+    from .persist import Autosaver, SavedGame, saves_home
 
     rs = _load(args.ruleset)
     _check_scenario(rs, args.scenario)
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2**31)
     bots = make_bots(rs, args.bots, seed)
-    st, events = new_game(rs, seed=seed, scenario=args.scenario)
+    game, events = SavedGame.new(rs, seed=seed, scenario=args.scenario, seats={f: args.bots for f in rs.factions},
+                                 title=f"{args.bots} bots, seed {seed}")
+    autosaver = None if args.no_autosave else Autosaver(args.save_dir or saves_home())
+    last_save = None
+    st = game.state
     print(f"{rs.info.name} - {rs.scenario(args.scenario).name} (seed {seed}, {args.bots} bots)")
     turn_shown = 0
     while True:
@@ -251,15 +259,20 @@ def cmd_play(args) -> int:
                 turn_shown = e.turn
                 print(f"\n=== Turn {e.turn} ({month_label(rs, st, e.turn)})")
             print(f"  {e.text}")
+        if autosaver is not None:
+            last_save = autosaver.after_input(game) or last_save
         if st.outcome is not None:
             break
         seat = seats_to_act(rs, st)[0]
-        st, events = apply(rs, st, bots[seat].choose(rs, st, seat))
+        events = game.apply(bots[seat].choose(rs, st, seat))
+        st = game.state
     print(f"\nOutcome: {st.outcome.replace('_', ' ')} after {st.turn} turn(s); peak escalation {st.peak}.")
     if st.nuclear_trigger:
         print(f"The exchange was triggered by: {st.nuclear_trigger}.")
     for fid, score in final_scores(rs, st).items():
         print(f"  {rs.factions[fid].name:<16} {'all lose' if score is None else score}")
+    if last_save is not None:
+        print(f"\nSaved: {last_save} (wargame replay {last_save})")
     return EXIT_OK
 
 
