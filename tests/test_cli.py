@@ -172,15 +172,15 @@ def test_simulate_text_summary():
 # --- play ----------------------------------------------------------------------------------------
 
 def test_play_with_random_bots():
-    proc = run("play", "--seed", "5", "--bots", "random")
+    proc = run("play", "--seed", "5", "--bots", "random", "--no-autosave")
     assert proc.returncode == 0, proc.stderr
     assert_no_traceback(proc)
     assert any(line.startswith("Outcome: ") for line in proc.stdout.splitlines()), proc.stdout[-2000:]
 
 
 def test_play_is_reproducible_from_the_seed():
-    first = run("play", "--seed", "7", "--bots", "random", "--ruleset", str(TINY))
-    second = run("play", "--seed", "7", "--bots", "random", "--ruleset", str(TINY))
+    first = run("play", "--seed", "7", "--bots", "random", "--ruleset", str(TINY), "--no-autosave")
+    second = run("play", "--seed", "7", "--bots", "random", "--ruleset", str(TINY), "--no-autosave")
     assert first.returncode == second.returncode == 0, first.stderr
     assert first.stdout == second.stdout
 
