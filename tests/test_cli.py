@@ -115,7 +115,7 @@ def test_broken_ruleset_is_refused_with_its_problems(tmp_path):
     proc = run("simulate", "--games", "1", "--ruleset", str(folder))
     assert proc.returncode == 1
     assert_no_traceback(proc)
-    assert proc.stderr.splitlines()[0] == "error: the ruleset is not valid:"
+    assert proc.stderr.splitlines()[0] == "error: cannot use the ruleset:"
     assert "  bots.toml: file is missing" in proc.stderr
 
 

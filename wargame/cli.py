@@ -285,7 +285,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except RulesetError as exc:
-        print("error: the ruleset is not valid:", file=sys.stderr)
+        print("error: cannot use the ruleset:", file=sys.stderr)
         for line in exc.problems:
             print(f"  {line}", file=sys.stderr)
         return EXIT_FAIL

@@ -15,6 +15,7 @@ from typing import Any
 
 from . import schema
 from .checks import check_ruleset
+from .conditions import suggest
 from .model import Ruleset
 from .structure import structure
 
@@ -55,7 +56,10 @@ def read_raw(folder: Path) -> tuple[dict[str, Any], list[str]]:
     problems: list[str] = []
     raw: dict[str, Any] = {}
     if not folder.is_dir():
-        return raw, [f"{folder}: not a folder (a ruleset is a folder of TOML files)"]
+        home = rulesets_home()
+        shipped = [p.name for p in home.iterdir() if (p / "ruleset.toml").is_file()] if home.is_dir() else []
+        hint = suggest(folder.name, shipped) or (f"; shipped rulesets: {', '.join(sorted(shipped))}" if shipped else "")
+        return raw, [f"{folder}: not a folder (a ruleset is a folder of TOML files){hint}"]
     names = list(schema.RULESET_FILES)
     scen_dir = folder / schema.SCENARIO_DIR
     if scen_dir.is_dir():
