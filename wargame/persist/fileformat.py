@@ -90,6 +90,16 @@ def read_file(path: os.PathLike | str) -> bytes:
         raise SaveError(f"cannot read ({exc.strerror or exc})") from None
 
 
+def _file_mode(path: Path) -> int:
+    """Keep the mode of the file being replaced; else the usual mode under the umask."""
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 def write_atomic(path: os.PathLike | str, data: bytes) -> None:
     """Write to a temporary file in the same folder, fsync, rename over the target.
 
@@ -103,6 +113,7 @@ def write_atomic(path: os.PathLike | str, data: bytes) -> None:
     except OSError as exc:
         raise SaveError(f"{path}: cannot write ({exc.strerror or exc})") from None
     try:
+        os.chmod(tmp, _file_mode(path))  # mkstemp makes 0600; a save is an ordinary file
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
