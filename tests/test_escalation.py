@@ -71,3 +71,12 @@ def test_rung_15_ends_the_game_and_names_the_trigger(rs):
     st = finish_turn(rs, st)
     assert st.outcome == "nuclear_exchange"
     assert st.nuclear_trigger in ("russia", "nato_hawk", "nato_cautious", "ukraine", "inadvertent")
+
+
+def test_an_umpire_pin_of_the_track_holds_through_the_turn(rs):
+    from wargame.engine import SetTrack
+
+    st = quiet_start(rs, escalation=4, floor=0)
+    st, _ = apply(rs, st, SetTrack("escalation", 7, "the record shows rung 7 this month"))
+    st = finish_turn(rs, st)
+    assert st.history[-1] == 7

@@ -9,7 +9,7 @@ from ..ruleset.model import Ruleset
 from . import errors as E
 from .errors import IllegalInput
 from .events import Event
-from .inputs import SetCredibility, SetFlag, SetRegion, SetStat, SetTrack, UmpireInput
+from .inputs import UMPIRE_SEAT, SetCredibility, SetFlag, SetRegion, SetStat, SetTrack, UmpireInput
 from .state import GameState, LineState, RegionState, replace
 
 CONTROLS = ("russia", "ukraine", "contested", "neutral")
@@ -50,7 +50,11 @@ def apply_umpire(rs: Ruleset, st: GameState, inp: UmpireInput, events: list[Even
         what = f"{rs.regions[inp.region].name} set to {inp.control} (Russia {inp.russia}, Ukraine {inp.ukraine})"
     elif isinstance(inp, SetTrack):
         if inp.track == "escalation":
-            st = replace(st, escalation=inp.value, peak=max(st.peak, inp.value))
+            # the umpire's rung counts as reached this turn, so the quiet-turn easing keeps it
+            raised = inp.value > st.turn_rung
+            st = replace(st, escalation=inp.value, peak=max(st.peak, inp.value),
+                         turn_rung=inp.value if raised else st.turn_rung,
+                         turn_raiser=UMPIRE_SEAT if raised else st.turn_raiser)
         else:
             st = replace(st, cohesion=inp.value)
         what = f"{inp.track} set to {inp.value}"
