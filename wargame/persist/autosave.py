@@ -17,6 +17,8 @@ def saves_home() -> Path:
 
 class Autosaver:
     def __init__(self, folder: Path | str = "saves", keep: int = 3):
+        if keep < 1:  # `mine[:-0]` would keep every autosave
+            raise ValueError("an autosaver keeps at least one autosave")
         self.folder = Path(folder)
         self.keep = keep
         self._turns_saved = -1
@@ -42,5 +44,6 @@ class Autosaver:
 
 def latest_autosave(folder: Path | str = "saves") -> Path | None:
     """The most recently written autosave, if any (to offer resuming after a crash)."""
-    found = sorted(Path(folder).glob(f"{AUTOSAVE_PREFIX}*{EXTENSION}"), key=lambda p: p.stat().st_mtime)
+    # ties (coarse file-system clocks, quick bot turns) go to the name: a game's later turn sorts later
+    found = sorted(Path(folder).glob(f"{AUTOSAVE_PREFIX}*{EXTENSION}"), key=lambda p: (p.stat().st_mtime, p.name))
     return found[-1] if found else None

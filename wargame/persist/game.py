@@ -19,6 +19,7 @@ from attrs import evolve, field, frozen
 from .. import __version__
 from ..engine import GameState, apply, new_game, state_hash
 from ..engine.events import Event
+from ..engine.state import PHASE_CONSENSUS, PHASE_ORDERS, PHASE_OVER, PHASE_REACTION
 from ..ruleset import Ruleset, RulesetError
 from ..ruleset.loader import build_ruleset, content_hash
 from . import fileformat, upgrades
@@ -139,9 +140,11 @@ class SavedGame:
         if not 0 <= turn <= self.turns:
             raise SaveError(f"no turn {turn} in this save (it has turns 0 to {self.turns})")
         try:
-            return state_from_data(fileformat.unpack_document(self.snapshots[turn]))
+            st = state_from_data(fileformat.unpack_document(self.snapshots[turn]))
+            fits_ruleset(self.ruleset, st)
         except Exception as exc:
             raise SaveError(f"the snapshot of turn {turn} is damaged ({type(exc).__name__})") from None
+        return st
 
     def to_body(self) -> dict:
         return {
@@ -154,6 +157,31 @@ class SavedGame:
             "hashes": list(self.hashes),
             "captions": {str(t): CONVERTER.unstructure(c) for t, c in sorted(self.captions.items())},
         }
+
+
+_PHASES = frozenset({PHASE_ORDERS, PHASE_CONSENSUS, PHASE_REACTION, PHASE_OVER})
+
+
+def fits_ruleset(rs: Ruleset, st: GameState) -> None:
+    """Raise ValueError unless a decoded snapshot names only what the ruleset has.
+
+    The codec checks types; this checks the keys and indices that views and the engine look
+    up, so a crafted snapshot cannot turn into a KeyError far from the loader.
+    """
+    factions, levels = set(rs.factions), range(len(rs.rungs))
+    problems = (
+        st.scenario not in rs.scenarios or st.phase not in _PHASES
+        or set(st.stats) != factions or set(st.capacity) != factions or set(st.scores) != factions
+        or any(set(st.stats[f]) != set(rs.factions[f].stats) for f in factions)
+        or st.regions.keys() != rs.regions.keys() or st.lines.keys() != rs.red_lines.keys()
+        or not st.done <= factions or not st.auto_react <= factions
+        or any(level not in levels for level in (st.escalation, st.floor, st.peak, st.turn_rung, *st.history))
+        or any(o.faction not in factions or o.action not in rs.actions for o in st.orders)
+        or any(i not in range(len(st.orders)) for i in (*st.votes_needed, *st.votes))
+        or any(c.red_line not in rs.red_lines for c in st.crossings)
+    )
+    if problems:
+        raise ValueError("the state does not fit the save's ruleset")
 
 
 def save_game(path: os.PathLike | str, game: SavedGame) -> None:
@@ -177,9 +205,7 @@ def load_bytes(blob: bytes) -> SavedGame:
         raise SaveError(f"the save's contents are malformed ({_first_reason(exc)})") from None
     if not parsed.snapshots or len(parsed.snapshots) != len(parsed.hashes):
         raise SaveError("the save's snapshots and hashes do not match")
-    rs = embedded_ruleset(parsed.ruleset)
-    if rs.content_hash != parsed.header.ruleset_hash:
-        raise SaveError("the embedded ruleset does not match the header's hash")
+    rs = embedded_ruleset(parsed.ruleset, parsed.header.ruleset_hash)
     try:
         inputs = [_logged(entry) for entry in parsed.inputs]
         captions = {int(t): c for t, c in parsed.captions.items()}
@@ -201,19 +227,25 @@ def load_bytes(blob: bytes) -> SavedGame:
 _RULESETS: dict[str, Ruleset] = {}  # content hash -> built ruleset: saves of one ruleset share it
 
 
-def embedded_ruleset(raw: dict) -> Ruleset:
-    """Build (or reuse) the ruleset a save carries; a Ruleset is immutable, so sharing is safe."""
+def embedded_ruleset(raw: dict, expected_hash: str | None = None) -> Ruleset:
+    """Build (or reuse) the ruleset a save carries; a Ruleset is immutable, so sharing is safe.
+
+    With `expected_hash` (the header's), a ruleset with another hash is refused before it is
+    built: building a damaged ruleset reports every problem, which takes long for a big one.
+    """
     try:
         digest = content_hash(raw)
     except Exception as exc:
         raise SaveError(f"the embedded ruleset is malformed ({type(exc).__name__})") from None
+    if expected_hash is not None and digest != expected_hash:
+        raise SaveError("the embedded ruleset does not match the header's hash")
     cached = _RULESETS.get(digest)
     if cached is not None:
         return cached
     try:
-        rs = build_ruleset(raw)
+        rs = build_ruleset(raw, quick=True)
     except RulesetError as exc:
-        raise SaveError(f"the embedded ruleset is not valid ({exc.problems[0]})") from None
+        raise SaveError(f"the embedded ruleset is not valid ({_one_line(str(exc.problems[0]))})") from None
     except Exception as exc:
         raise SaveError(f"the embedded ruleset is malformed ({type(exc).__name__})") from None
     if len(_RULESETS) >= 8:
@@ -233,8 +265,15 @@ def _first_reason(exc: BaseException) -> str:
     """A short reason from a possibly nested cattrs error."""
     while isinstance(exc, cattrs.BaseValidationError) and exc.exceptions:
         exc = exc.exceptions[0]
-    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    return text[:160]
+    text = next((line for line in str(exc).splitlines() if line.strip()), type(exc).__name__)
+    return _one_line(text)
+
+
+def _one_line(text: str, limit: int = 160) -> str:
+    """File contents quoted in a message: at most `limit` characters, control characters escaped
+    (a crafted key name could otherwise break the message's one line or steer the terminal)."""
+    text = text[:limit]
+    return text if text.isprintable() else "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def branch(game: SavedGame, turn: int, *, title: str = "") -> SavedGame:
@@ -262,6 +301,8 @@ def verify(game: SavedGame) -> tuple[bool, int | None, str]:
         return False, 0, f"the game cannot be started again ({_first_reason(exc)})"
     if state_hash(st) != game.hashes[0]:
         return False, 0, "the starting state differs from the record (turn 0)"
+    if not _snapshot_matches(game, 0):
+        return False, 0, "turn 0: the snapshot differs from the recorded state"
     completed = 0
     for logged in game.inputs:
         before = st
@@ -275,6 +316,15 @@ def verify(game: SavedGame) -> tuple[bool, int | None, str]:
                 return False, completed, f"turn {completed} is not in the record"
             if state_hash(st) != game.hashes[completed]:
                 return False, completed, f"turn {completed} diverges from the recorded state"
+            if not _snapshot_matches(game, completed):  # what seeking shows must be what was played
+                return False, completed, f"turn {completed}: the snapshot differs from the recorded state"
     if completed != game.turns:
         return False, completed + 1, f"the log ends after turn {completed}, the record has {game.turns}"
     return True, None, f"all {game.turns} turns match"
+
+
+def _snapshot_matches(game: SavedGame, turn: int) -> bool:
+    try:
+        return state_hash(game.state_at(turn)) == game.hashes[turn]
+    except SaveError:
+        return False

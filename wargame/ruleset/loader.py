@@ -101,8 +101,11 @@ def load_ruleset(name_or_path: str | os.PathLike | None = None) -> Ruleset:
     return build_ruleset(raw, problems)
 
 
-def build_ruleset(raw: dict[str, Any], problems: list[str] | None = None) -> Ruleset:
-    """Structure, cross-check and compile already parsed files (also used for embedded rulesets)."""
+def build_ruleset(raw: dict[str, Any], problems: list[str] | None = None, quick: bool = False) -> Ruleset:
+    """Structure, cross-check and compile already parsed files (also used for embedded rulesets).
+
+    `quick` stops structuring a file at its first problem (for a save's embedded ruleset).
+    """
     problems = list(problems or [])
     parsed: dict[str, Any] = {}
     for name, data in raw.items():
@@ -110,7 +113,7 @@ def build_ruleset(raw: dict[str, Any], problems: list[str] | None = None) -> Rul
         if cls is None:
             problems.append(f"{name}: not a ruleset file")
             continue
-        obj, errs = structure(data, cls)
+        obj, errs = structure(data, cls, quick=quick)
         problems.extend(f"{name}: {path or '(top level)'}: {msg}" for path, msg in errs)
         if obj is not None:
             parsed[name] = obj

@@ -63,8 +63,8 @@ def _strict_lists(conv: cattrs.Converter) -> None:
     conv.register_structure_hook_factory(lambda t: typing.get_origin(t) is list, factory)
 
 
-def make_converter() -> cattrs.Converter:
-    conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
+def make_converter(detailed: bool = True) -> cattrs.Converter:
+    conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=detailed)
     _strict_lists(conv)
     conv.register_structure_hook(int, _strict_int)
     conv.register_structure_hook(float, _strict_float)
@@ -82,10 +82,19 @@ def make_converter() -> cattrs.Converter:
 
 
 CONVERTER = make_converter()
+# stops at the first problem: for data that should be valid already (a save's embedded ruleset),
+# where one reason is enough and a crafted file must not cost a report of every entry
+QUICK_CONVERTER = make_converter(detailed=False)
 
 
-def structure(data, cls) -> tuple[object | None, list[tuple[str, str]]]:
-    """Structure `data` into `cls` (never changing `data`); on failure return every problem."""
+def structure(data, cls, quick: bool = False) -> tuple[object | None, list[tuple[str, str]]]:
+    """Structure `data` into `cls` (never changing `data`); on failure return every problem
+    (`quick`: only the first, without its key path)."""
+    if quick:
+        try:
+            return QUICK_CONVERTER.structure(data, cls), []
+        except Exception as exc:
+            return None, [("(first problem)", _describe(exc, None, None))]
     try:
         return CONVERTER.structure(data, cls), []
     except Exception as exc:  # cattrs raises several types; all become problems
