@@ -7,6 +7,7 @@ import json
 import sys
 
 from . import __version__
+from .text import printable
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
@@ -167,11 +168,6 @@ def _load_save(path):
         raise UserError(f"{path}: {exc}") from None
 
 
-def _printable(text: str) -> str:
-    """Text from a file, safe for a terminal: control characters (escape codes) shown escaped."""
-    return text if text.isprintable() else "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
-
-
 def cmd_replay(args) -> int:
     from .engine import UMPIRE, month_label, player_view, state_hash
     from .persist import verify
@@ -208,17 +204,17 @@ def cmd_replay(args) -> int:
             print(f"Turn {out['turn']} ({out['date']}), as {args.view}: escalation {st.escalation} "
                   f"({rs.rungs[st.escalation].name}), cohesion {st.cohesion}")
             if out["caption"]:
-                print(f"  {_printable(out['caption'])}")
+                print(f"  {printable(out['caption'])}")
         return EXIT_OK
     h = game.header
-    print(_printable(f"{h.title or 'game'}: ruleset {h.ruleset_id}, scenario {h.scenario}, seed {h.seed}, "
+    print(printable(f"{h.title or 'game'}: ruleset {h.ruleset_id}, scenario {h.scenario}, seed {h.seed}, "
                      f"{game.turns} turn(s) completed"
                      + (f", branched from {h.parent_id} at turn {h.branch_turn}" if h.parent_id else "")))
     for turn in range(1, game.turns + 1):
         st = game.state_at(turn)
         caption = game.captions.get(turn)
         print(f"  turn {turn:>3} {month_label(rs, st, turn)}  escalation {st.escalation:>2}  cohesion {st.cohesion:>2}"
-              + (f"  {_printable(caption.caption)}" if caption else ""))
+              + (f"  {printable(caption.caption)}" if caption else ""))
     if game.state.outcome:
         print(f"Outcome: {game.state.outcome.replace('_', ' ')}")
     return EXIT_OK

@@ -17,6 +17,7 @@ import msgpack
 from attrs import evolve, field, frozen
 
 from .. import __version__
+from ..text import printable
 from ..engine import GameState, apply, new_game, state_hash
 from ..engine.events import Event
 from ..engine.state import PHASE_CONSENSUS, PHASE_ORDERS, PHASE_OVER, PHASE_REACTION
@@ -270,10 +271,9 @@ def _first_reason(exc: BaseException) -> str:
 
 
 def _one_line(text: str, limit: int = 160) -> str:
-    """File contents quoted in a message: at most `limit` characters, control characters escaped
-    (a crafted key name could otherwise break the message's one line or steer the terminal)."""
-    text = text[:limit]
-    return text if text.isprintable() else "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    """File contents quoted in a message: a crafted key name must not break the message's one
+    line or steer the terminal."""
+    return printable(text, limit)
 
 
 def branch(game: SavedGame, turn: int, *, title: str = "") -> SavedGame:
