@@ -108,7 +108,7 @@ def test_power_model_ignores_history(rs):
     assert action_cost(rs, st, rs.actions["fighter_jets"], ACTOR) == rs.actions["fighter_jets"].cost
     line = rs.red_lines[LINE]
     power = rs.exprs[rs.factions["russia"].power](st, "russia")
-    assert st.lines[LINE].credibility == pytest.approx(min(1.0, max(0.0, line.interest * power * 2)), abs=1e-6)
+    assert st.lines[LINE].credibility == pytest.approx(min(1.0, max(0.0, rs.settings.power_credibility_scale * line.interest * power)), abs=1e-6)
 
 
 def test_only_the_owner_may_answer(rs):

@@ -94,6 +94,6 @@ class DoctrineBot:
         low = min(rung[o.response] for o in responses)
         # mild answers first; but each crossing it let pass hardens the owner, until every
         # answer is as likely as any other: the sudden response after a long series of slights
-        hardness = max(0.0, 1.0 - 0.25 * st.lines[line.id].unanswered)
+        hardness = max(0.0, 1.0 - rs.doctrine[seat].hardening * st.lines[line.id].unanswered)
         weights = [(1.0 / (1 + rung[o.response] - low)) ** hardness for o in responses]
         return self.rng.choices(responses, weights=weights)[0]

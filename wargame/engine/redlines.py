@@ -134,6 +134,6 @@ def update_power_credibility(rs: Ruleset, sc: Scratch) -> None:
     """Press's model: credibility follows the owner's power and interests, not its record."""
     for line in rs.red_lines.values():
         power = rs.exprs[rs.factions[line.owner].power](sc, line.owner)
-        value = round(clamp(line.interest * float(power) * 2.0, 0.0, 1.0), 6)
+        value = round(clamp(rs.settings.power_credibility_scale * line.interest * float(power), 0.0, 1.0), 6)
         if value != sc.lines[line.id].credibility:
             sc.set_line(line.id, credibility=value)

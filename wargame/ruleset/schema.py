@@ -176,6 +176,7 @@ class Settings:
     breakthrough_effects: list[Effect] = field(factory=list)  # when Russia takes ground by a major city
     peak_penalty_from: int = 5
     peak_penalty_per_rung: int = 2
+    power_credibility_scale: float = 2.0  # power model: credibility = scale x interest x power
 
 
 @frozen(kw_only=True)
@@ -333,6 +334,7 @@ class Doctrine:
     priorities: list[DoctrineRule] = field(factory=list)
     veto_above_rung: int = 99  # consensus votes: object to allies' orders above this rung
     talk_when: str = ""
+    hardening: float = 0.25  # per crossing left unanswered: how fast it stops favouring mild answers
 
 
 @frozen(kw_only=True)
