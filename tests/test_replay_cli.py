@@ -258,3 +258,29 @@ def test_simulate_with_saves_plays_the_same_games(tmp_path):
     drop = ("elapsed_s", "decisions_per_s")
     a, b = json.loads(plain.stdout), json.loads(saved.stdout)
     assert {k: v for k, v in a.items() if k not in drop} == {k: v for k, v in b.items() if k not in drop}
+
+
+def test_render_draws_a_save_at_a_turn_into_a_png(tmp_path):
+    import pygame
+
+    from wargame.persist import saves_home
+
+    out = tmp_path / "turn8.png"
+    proc = subprocess.run([sys.executable, "-m", "wargame.cli", "render", str(saves_home() / "history-2022-2024.wgsave"),
+                           "--turn", "8", "--as", "ukraine", "--out", str(out)],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+    image = pygame.image.load(str(out))
+    assert image.get_size() == (1280, 800)
+    colours = {tuple(image.get_at((x, y))) for x in range(0, 1280, 37) for y in range(0, 800, 29)}
+    assert len(colours) > 8
+
+
+def test_render_refuses_a_turn_beyond_the_save(tmp_path):
+    from wargame.persist import saves_home
+
+    proc = subprocess.run([sys.executable, "-m", "wargame.cli", "render", str(saves_home() / "history-2022-2024.wgsave"),
+                           "--turn", "99", "--out", str(tmp_path / "x.png")], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1
+    assert "no turn 99" in proc.stderr and "Traceback" not in proc.stderr

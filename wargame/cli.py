@@ -79,6 +79,17 @@ def build_parser() -> argparse.ArgumentParser:
     replay.add_argument("--json", action="store_true", help="print one JSON object")
     replay.set_defaults(func=cmd_replay)
 
+    render = sub.add_parser("render", help="draw the game screen of a save at a turn into a PNG",
+                            description="Draw the map and escalation track of a save file after TURN, as "
+                                        "one seat saw it, into a PNG image. Needs no display.")
+    render.add_argument("file", help="a .wgsave file")
+    render.add_argument("--turn", type=_seed, required=True, help="the state after this turn (0: the start)")
+    render.add_argument("--as", dest="view", default="umpire",
+                        help="whose view: russia, ukraine, nato_hawk, nato_cautious or umpire (default)")
+    render.add_argument("--out", required=True, help="the PNG file to write")
+    render.add_argument("--size", default="1280x800", help="image size WIDTHxHEIGHT (default 1280x800)")
+    render.set_defaults(func=cmd_render)
+
     history = sub.add_parser("history", help="the historical 2022-2024 scenario",
                              description="Work with the historical scenario (rulesets/history/).")
     hsub = history.add_subparsers(dest="history_command", metavar="SUBCOMMAND")
@@ -217,6 +228,45 @@ def cmd_replay(args) -> int:
               + (f"  {printable(caption.caption)}" if caption else ""))
     if game.state.outcome:
         print(f"Outcome: {game.state.outcome.replace('_', ' ')}")
+    return EXIT_OK
+
+
+def cmd_render(args) -> int:
+    import os
+
+    from .engine import UMPIRE, player_view
+
+    try:
+        width, height = (int(x) for x in args.size.lower().split("x"))
+        if not (320 <= width <= 8000 and 240 <= height <= 8000):
+            raise ValueError
+    except ValueError:
+        raise UserError(f"--size must be WIDTHxHEIGHT between 320x240 and 8000x8000, not {args.size!r}") from None
+    game = _load_save(args.file)
+    rs = game.ruleset
+    seats = list(rs.factions) + [UMPIRE]
+    if args.view not in seats:
+        raise UserError(f"--as must be one of {', '.join(seats)}, not {args.view!r}")
+    if args.turn > game.turns:
+        raise UserError(f"no turn {args.turn}: this save has turns 0 to {game.turns}")
+    os.environ.setdefault("SDL_VIDEODRIVER", "dummy")  # drawing needs no window
+    os.environ.setdefault("SDL_AUDIODRIVER", "dummy")  # nor sound
+    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+    import pygame
+
+    from .client import render_view
+
+    pygame.display.init()
+    pygame.font.init()
+    try:
+        surface = render_view(rs, player_view(rs, game.state_at(args.turn), args.view), (width, height))
+        try:
+            pygame.image.save(surface, args.out)
+        except (pygame.error, OSError) as exc:
+            raise UserError(f"cannot write {args.out}: {exc}") from None
+    finally:
+        pygame.quit()
+    print(f"wrote {args.out}: turn {args.turn} as {args.view}, {width}x{height}")
     return EXIT_OK
 
 
