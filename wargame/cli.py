@@ -31,6 +31,11 @@ _positive = _whole_number(1)
 _seed = _whole_number(0)
 
 
+def _add_view_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--as", dest="view", default="umpire",
+                        help="whose view: russia, ukraine, nato_hawk, nato_cautious or umpire (default)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="wargame",
@@ -74,8 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     replay.add_argument("file", help="a .wgsave file")
     replay.add_argument("--verify", action="store_true", help="replay from the start and compare every turn's hash")
     replay.add_argument("--at", type=_seed, metavar="TURN", help="the state after this turn (0: the start)")
-    replay.add_argument("--as", dest="view", default="umpire",
-                        help="whose view: russia, ukraine, nato_hawk, nato_cautious or umpire (default)")
+    _add_view_option(replay)
     replay.add_argument("--json", action="store_true", help="print one JSON object")
     replay.set_defaults(func=cmd_replay)
 
@@ -84,8 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
                                         "one seat saw it, into a PNG image. Needs no display.")
     render.add_argument("file", help="a .wgsave file")
     render.add_argument("--turn", type=_seed, required=True, help="the state after this turn (0: the start)")
-    render.add_argument("--as", dest="view", default="umpire",
-                        help="whose view: russia, ukraine, nato_hawk, nato_cautious or umpire (default)")
+    _add_view_option(render)
     render.add_argument("--out", required=True, help="the PNG file to write")
     render.add_argument("--size", default="1280x800", help="image size WIDTHxHEIGHT (default 1280x800)")
     render.set_defaults(func=cmd_render)
@@ -179,8 +182,22 @@ def _load_save(path):
         raise UserError(f"{path}: {exc}") from None
 
 
+def _check_view(rs, view: str) -> None:
+    from .engine import UMPIRE
+
+    seats = list(rs.factions) + [UMPIRE]
+    if view not in seats:
+        raise UserError(f"--as must be one of {', '.join(seats)}, not {view!r}")
+
+
+def _state_at(game, turn: int):
+    if turn > game.turns:
+        raise UserError(f"no turn {turn}: this save has turns 0 to {game.turns}")
+    return game.state_at(turn)
+
+
 def cmd_replay(args) -> int:
-    from .engine import UMPIRE, month_label, player_view, state_hash
+    from .engine import month_label, player_view, state_hash
     from .persist import verify
 
     game = _load_save(args.file)
@@ -192,13 +209,9 @@ def cmd_replay(args) -> int:
         else:
             print(f"{'ok' if ok else 'FAILED'}: {message}")
         return EXIT_OK if ok else EXIT_FAIL
-    seats = list(rs.factions) + [UMPIRE]
-    if args.view not in seats:
-        raise UserError(f"--as must be one of {', '.join(seats)}, not {args.view!r}")
+    _check_view(rs, args.view)
     if args.at is not None:
-        if args.at > game.turns:
-            raise UserError(f"no turn {args.at}: this save has turns 0 to {game.turns}")
-        st = game.state_at(args.at)
+        st = _state_at(game, args.at)
         caption = game.captions.get(args.at)
         out = {
             "turn": args.at,
@@ -234,7 +247,7 @@ def cmd_replay(args) -> int:
 def cmd_render(args) -> int:
     import os
 
-    from .engine import UMPIRE, player_view
+    from .engine import player_view
 
     try:
         width, height = (int(x) for x in args.size.lower().split("x"))
@@ -244,11 +257,8 @@ def cmd_render(args) -> int:
         raise UserError(f"--size must be WIDTHxHEIGHT between 320x240 and 8000x8000, not {args.size!r}") from None
     game = _load_save(args.file)
     rs = game.ruleset
-    seats = list(rs.factions) + [UMPIRE]
-    if args.view not in seats:
-        raise UserError(f"--as must be one of {', '.join(seats)}, not {args.view!r}")
-    if args.turn > game.turns:
-        raise UserError(f"no turn {args.turn}: this save has turns 0 to {game.turns}")
+    _check_view(rs, args.view)
+    st = _state_at(game, args.turn)
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")  # drawing needs no window
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")  # nor sound
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
@@ -259,7 +269,7 @@ def cmd_render(args) -> int:
     pygame.display.init()
     pygame.font.init()
     try:
-        surface = render_view(rs, player_view(rs, game.state_at(args.turn), args.view), (width, height))
+        surface = render_view(rs, player_view(rs, st, args.view), (width, height))
         try:
             pygame.image.save(surface, args.out)
         except (pygame.error, OSError) as exc:
