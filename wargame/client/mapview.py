@@ -253,11 +253,15 @@ class MapView:
                     pygame.draw.circle(surface, colour, p, width // 2)
 
         if hover in self.polys:
-            pygame.draw.lines(surface, P.FRONT, True, self.polys[hover], 5)
-            pygame.draw.lines(surface, P.HOVER, True, self.polys[hover], 3)
+            self.outline(surface, hover)
 
         self._draw_labels(surface, view)
         self._draw_legend(surface)
+
+    def outline(self, surface: pygame.Surface, rid: str, colour: P.Colour = P.HOVER, width: int = 3) -> None:
+        """A region's outline with a dark rim, for hover and for the targets of an order."""
+        pygame.draw.lines(surface, P.FRONT, True, self.polys[rid], width + 2)
+        pygame.draw.lines(surface, colour, True, self.polys[rid], width)
 
     def _hatch(self, surface: pygame.Surface, poly: list[Point], colour: P.Colour) -> None:
         xs, ys = [p[0] for p in poly], [p[1] for p in poly]

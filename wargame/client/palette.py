@@ -73,6 +73,21 @@ PANEL_EDGE: Colour = (160, 160, 160)
 TITLE_BAR: Colour = (40, 44, 52)
 TITLE_TEXT: Colour = (245, 245, 245)
 
+# Widgets (pygame_gui theme): dark text on light panels, one dark slate accent.
+PANEL_TEXT: Colour = (30, 32, 36)
+MUTED_TEXT: Colour = (120, 120, 120)
+BUTTON: Colour = (232, 230, 224)
+BUTTON_HOVER: Colour = (214, 222, 232)
+BUTTON_DISABLED: Colour = (238, 237, 234)
+BORDER: Colour = (150, 150, 150)
+ACCENT: Colour = (44, 62, 92)
+ACCENT_HOVER: Colour = (64, 88, 128)
+ACCENT_TEXT: Colour = (250, 250, 250)
+LINK: Colour = (0, 90, 150)
+TOOLTIP_BG: Colour = (40, 44, 52)
+TOOLTIP_TEXT: Colour = (245, 245, 245)
+SCRIM: tuple[int, int, int, int] = (20, 22, 26, 255)  # handover screen: covers everything
+
 # Escalation ladder, rung 0 (calm) to rung 15 (central war): a sequential ramp.
 _LADDER_STOPS: list[Colour] = [
     (255, 250, 205),

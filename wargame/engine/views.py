@@ -65,7 +65,8 @@ def player_view(rs: Ruleset, st: GameState, seat: str) -> dict[str, Any]:
         "cohesion": st.cohesion,
         "factions": {
             fid: {"stats": dict(st.stats[fid]), "capacity_left": st.capacity[fid],
-                  "score": st.scores[fid], "done": fid in st.done}
+                  "score": st.scores[fid], "done": fid in st.done,
+                  "objectives": _objectives(rs, st, fid) if umpire or fid == seat else []}
             for fid in rs.factions
         },
         "regions": {rid: {"control": r.control, "russia": r.russia, "ukraine": r.ukraine}
@@ -80,6 +81,13 @@ def player_view(rs: Ruleset, st: GameState, seat: str) -> dict[str, Any]:
         "nuclear_trigger": st.nuclear_trigger if st.outcome else "",
         "credibility_model": st.credibility_model,
     }
+
+
+def _objectives(rs: Ruleset, st: GameState, fid: str) -> list[dict[str, Any]]:
+    """A faction's objectives and whether each holds now (it scores at every turn's end while it holds)."""
+    return [{"id": o.id, "description": o.description, "points": o.points,
+             "met": bool(rs.exprs[o.condition](st, fid))}
+            for o in rs.factions[fid].objectives]
 
 
 def visible_events(events, seat: str):

@@ -328,3 +328,20 @@ def _snapshot_matches(game: SavedGame, turn: int) -> bool:
         return state_hash(game.state_at(turn)) == game.hashes[turn]
     except SaveError:
         return False
+
+
+def turn_events(game: SavedGame, turn: int) -> list[Event]:
+    """The events of `turn` (1..turns), recomputed from its starting snapshot and logged inputs.
+
+    Saves keep inputs and states, not event texts: replaying one turn's inputs is cheap and
+    always agrees with the engine that reads the save.
+    """
+    if not 1 <= turn <= game.turns:
+        raise SaveError(f"no turn {turn} in this save (it has turns 1 to {game.turns})")
+    st = game.state_at(turn - 1)
+    events: list[Event] = []
+    for logged in game.inputs:
+        if logged.turn == turn:
+            st, more = apply(game.ruleset, st, logged.input)
+            events.extend(more)
+    return events

@@ -1,0 +1,243 @@
+"""The client's window, main loop and scene switching.
+
+Scenes follow one contract (DESIGN.md, convention 8): `build` makes the scene's widgets,
+`handle_event` turns input into engine inputs or scene changes, `update` advances timers, and
+`draw` paints from player views without changing anything. The loop redraws only after an event
+or while a scene animates, and otherwise sleeps in `pygame.event.wait`, so an idle client uses
+next to no CPU.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pygame
+import pygame_gui
+
+from . import palette as P
+from .theme import build_theme, font_size
+
+BASE_SIZE = (1280, 800)
+MIN_SIZE = (960, 600)
+TEXT_SCALES = (0.8, 0.9, 1.0, 1.15, 1.3, 1.5, 1.75)
+IDLE_WAIT_MS = 400  # the longest the loop sleeps with nothing to do
+TOOLTIP_WINDOW_MS = 2000  # keep redrawing this long after an event, for tooltips
+FRAME_MS = 33  # while a scene animates
+
+
+class Scene:
+    """A screen of the client. Subclasses override what they need."""
+
+    #: True while the scene animates (replay playing, bots moving): the loop keeps ticking.
+    animating = False
+
+    def __init__(self, app: "App"):
+        self.app = app
+        self.keys: dict[int, object] = {}
+
+    def bind(self, key: int, action) -> None:
+        """A keyboard shortcut (rebuilt with the widgets; `build` calls bind again)."""
+        self.keys[key] = action
+
+    def button(self, rect, text: str, action, *, key: int | None = None, tooltip: str | None = None,
+               object_id: str | None = None, container=None, enabled: bool = True):
+        """A pygame_gui button that runs `action` when clicked or when `key` is pressed."""
+        btn = pygame_gui.elements.UIButton(pygame.Rect(rect), text, self.manager, container=container,
+                                           tool_tip_text=tooltip, object_id=object_id, command=action)
+        if not enabled:
+            btn.disable()
+        if key is not None and enabled:
+            self.bind(key, action)
+        return btn
+
+    def typing(self) -> bool:
+        """Whether a text box has the keyboard (shortcuts are off meanwhile)."""
+        focus = self.manager.get_focus_set()
+        return any(isinstance(e, (pygame_gui.elements.UITextEntryLine, pygame_gui.elements.UITextEntryBox))
+                   for e in (focus or ()))
+
+    def handle_shortcut(self, event: pygame.event.Event) -> bool:
+        if event.type != pygame.KEYDOWN or self.typing() or event.mod & (pygame.KMOD_CTRL | pygame.KMOD_ALT):
+            return False
+        action = self.keys.get(event.key)
+        if action is None:
+            return False
+        action()
+        return True
+
+    @property
+    def manager(self) -> pygame_gui.UIManager:
+        return self.app.manager
+
+    def build(self) -> None:
+        """Create the widgets for the current window size and text scale (the manager is fresh)."""
+
+    def handle_event(self, event: pygame.event.Event) -> None:
+        """React to a pygame or pygame_gui event."""
+
+    def update(self, dt: float) -> None:
+        """Advance timers by `dt` seconds."""
+
+    def draw(self, surface: pygame.Surface) -> None:
+        """Paint what lies under the widgets. Must not change any game state."""
+        surface.fill(P.BACKGROUND)
+
+    def leave(self) -> None:
+        """Called when another scene replaces this one."""
+
+
+class App:
+    def __init__(self, size: tuple[int, int] = BASE_SIZE, *, saves_dir: Path | str | None = None,
+                 ruleset: str | None = None, text_scale: float = 1.0, window: bool = True):
+        from ..persist import saves_home
+
+        pygame.init()
+        pygame.key.set_repeat(350, 40)
+        self.saves_dir = Path(saves_dir) if saves_dir is not None else saves_home()
+        self.default_ruleset = ruleset
+        self.text_scale = text_scale
+        self.window = window
+        if window:
+            pygame.display.set_caption("wargame")
+            self.screen = pygame.display.set_mode(size, pygame.RESIZABLE)
+        else:  # off-screen: `wargame render`, benchmarks
+            self.screen = pygame.Surface(size)
+        self.manager = self._new_manager()
+        self.scene: Scene | None = None
+        self.running = True
+        self.dirty = True
+        self.clock = pygame.time.Clock()
+        self.message: str = ""  # a one-line notice shown by scenes that have room for it
+        self.last_event_ms = 0
+
+    # --- sizes and scale ----------------------------------------------------------------------
+    @property
+    def size(self) -> tuple[int, int]:
+        return self.screen.get_size()
+
+    @property
+    def ui_scale(self) -> float:
+        w, h = self.size
+        return min(w / BASE_SIZE[0], h / BASE_SIZE[1]) * self.text_scale
+
+    def px(self, value: float) -> int:
+        """A length given at 1280x800 and text scale 1, scaled to the window."""
+        w, h = self.size
+        return round(value * min(w / BASE_SIZE[0], h / BASE_SIZE[1]))
+
+    def _new_manager(self) -> pygame_gui.UIManager:
+        manager = pygame_gui.UIManager(self.size, build_theme(self.ui_scale), enable_live_theme_updates=False)
+        # text boxes use <b> and <i>: load those faces up front instead of on first use
+        size = font_size(self.ui_scale)
+        manager.preload_fonts([{"name": "noto_sans", "point_size": size, "style": style}
+                               for style in ("bold", "italic")])
+        return manager
+
+    def rebuild(self) -> None:
+        """New widgets for a new size or text scale; the scene keeps its own state."""
+        self.manager = self._new_manager()
+        if self.scene is not None:
+            self.scene.keys = {}
+            self.scene.build()
+        self.dirty = True
+
+    def resize(self, size: tuple[int, int]) -> None:
+        size = (max(MIN_SIZE[0], size[0]), max(MIN_SIZE[1], size[1]))
+        if self.window:
+            self.screen = pygame.display.set_mode(size, pygame.RESIZABLE)
+        else:
+            self.screen = pygame.Surface(size)
+        self.rebuild()
+
+    def change_text_scale(self, step: int) -> None:
+        i = min(range(len(TEXT_SCALES)), key=lambda k: abs(TEXT_SCALES[k] - self.text_scale))
+        i = max(0, min(len(TEXT_SCALES) - 1, i + step))
+        if TEXT_SCALES[i] != self.text_scale:
+            self.text_scale = TEXT_SCALES[i]
+            self.rebuild()
+
+    # --- scenes -------------------------------------------------------------------------------
+    def switch(self, scene: Scene) -> None:
+        if self.scene is not None:
+            self.scene.leave()
+        self.scene = scene
+        scene.keys = {}
+        self.manager = self._new_manager()
+        scene.build()
+        self.dirty = True
+
+    def quit(self) -> None:
+        self.running = False
+
+    # --- the loop -----------------------------------------------------------------------------
+    def handle(self, event: pygame.event.Event) -> None:
+        if event.type == pygame.QUIT:
+            self.quit()
+            return
+        if event.type == pygame.VIDEORESIZE and self.window:
+            self.resize((event.w, event.h))
+            return
+        if event.type == pygame.KEYDOWN and event.mod & pygame.KMOD_CTRL:
+            if event.key in (pygame.K_EQUALS, pygame.K_PLUS, pygame.K_KP_PLUS):
+                self.change_text_scale(+1)
+                return
+            if event.key in (pygame.K_MINUS, pygame.K_KP_MINUS):
+                self.change_text_scale(-1)
+                return
+        self.last_event_ms = pygame.time.get_ticks()
+        self.manager.process_events(event)
+        scene = self.scene
+        if scene is not None and not scene.handle_shortcut(event) and scene is self.scene:
+            scene.handle_event(event)
+        self.dirty = True
+
+    def pump(self, dt: float = 0.0) -> bool:
+        """Handle every queued event, update, and draw if anything changed. Returns whether it drew."""
+        for event in pygame.event.get():
+            self.handle(event)
+        return self.tick(dt)
+
+    def tick(self, dt: float) -> bool:
+        if self.scene is not None:
+            self.scene.update(dt)
+            if self.scene.animating:
+                self.dirty = True
+        self.manager.update(dt)
+        if not self.dirty:
+            return False
+        self.draw()
+        return True
+
+    def draw(self) -> None:
+        if self.scene is not None:
+            self.scene.draw(self.screen)
+        self.manager.draw_ui(self.screen)
+        self.dirty = False
+        if self.window:
+            pygame.display.flip()
+
+    def run(self) -> None:
+        self.draw()
+        while self.running:
+            animating = self.scene is not None and self.scene.animating
+            # Sleep until something happens; while animating, wake every frame.
+            first = pygame.event.wait(FRAME_MS if animating else IDLE_WAIT_MS)
+            events = ([first] if first.type != pygame.NOEVENT else []) + pygame.event.get()
+            dt = self.clock.tick() / 1000.0
+            for event in events:
+                self.handle(event)
+                if not self.running:
+                    break
+            # pygame_gui needs update() and a redraw to show a tooltip after the pointer rests;
+            # two seconds after the last event the loop stops redrawing altogether
+            if not events and pygame.time.get_ticks() - self.last_event_ms < TOOLTIP_WINDOW_MS:
+                self.dirty = True
+            self.tick(min(dt, 0.25))
+        pygame.quit()
+
+
+def headless() -> None:
+    """Use SDL's dummy drivers (tests, `wargame render`, benchmarks) unless a display is chosen."""
+    os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+    os.environ.setdefault("SDL_AUDIODRIVER", "dummy")

@@ -1,0 +1,112 @@
+"""The game screen's drawn parts: title bar, map and escalation track, read from one player view.
+
+The map and track are slow to draw (polygons, hatching, label placement), so each is drawn once
+per view and size into a cached surface; hover and target outlines are painted over the copy.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+import pygame
+
+from ..ruleset.model import Ruleset
+from . import palette as P
+from .mapview import MapView, font
+from .trackview import TrackView
+
+
+def seat_name(rs: Ruleset, seat: str) -> str:
+    if seat in rs.factions:
+        return rs.factions[seat].name
+    return seat.capitalize()
+
+
+def game_layout(size: tuple[int, int], scale: float) -> dict[str, pygame.Rect]:
+    """Rectangles of the game screen: title, dashboard, log, map, orders, track."""
+    w, h = size
+    title_h = round(40 * scale)
+    side_w = round(270 * scale)
+    track_w = round(380 * scale)
+    orders_h = round(300 * scale)
+    dash_h = round(330 * scale)
+    map_w = w - side_w - track_w
+    return {
+        "title": pygame.Rect(0, 0, w, title_h),
+        "dashboard": pygame.Rect(0, title_h, side_w, dash_h),
+        "log": pygame.Rect(0, title_h + dash_h, side_w, h - title_h - dash_h),
+        "map": pygame.Rect(side_w, title_h, map_w, h - title_h - orders_h),
+        "orders": pygame.Rect(side_w, h - orders_h, map_w, orders_h),
+        "track": pygame.Rect(w - track_w, title_h, track_w, h - title_h),
+    }
+
+
+class Board:
+    """Draws from a view; `set_view` with a new view invalidates the cached pictures."""
+
+    def __init__(self, rs: Ruleset):
+        self.rs = rs
+        self.map = MapView(rs)
+        self.track = TrackView(rs)
+        self.view: dict[str, Any] | None = None
+        self._version = 0
+        self._map_cache: tuple[tuple, pygame.Surface] | None = None
+        self._track_cache: tuple[tuple, pygame.Surface] | None = None
+
+    def set_view(self, view: dict[str, Any]) -> None:
+        self.view = view
+        self._version += 1
+
+    # --- the map ------------------------------------------------------------------------------
+    def draw_map(self, surface: pygame.Surface, rect: pygame.Rect, hover: str | None = None,
+                 targets: Iterable[str] = (), chosen: Iterable[str] = ()) -> None:
+        key = (self._version, tuple(rect))
+        if self._map_cache is None or self._map_cache[0] != key:
+            picture = pygame.Surface(rect.size)
+            self.map.draw(picture, picture.get_rect(), self.view)
+            self._map_cache = (key, picture)
+        surface.blit(self._map_cache[1], rect)
+        # outlines are drawn in the cached picture's coordinates, shifted onto the screen
+        layer = surface.subsurface(rect)
+        for rid in targets:
+            self.map.outline(layer, rid, P.OI_SKY_BLUE, 2)
+        for rid in chosen:
+            self.map.outline(layer, rid, P.OI_YELLOW, 3)
+        if hover is not None and hover in self.map.polys:
+            self.map.outline(layer, hover)
+
+    def region_at(self, rect: pygame.Rect, pos: tuple[int, int]) -> str | None:
+        if not rect.collidepoint(pos):
+            return None
+        self.map.fit(pygame.Rect(0, 0, *rect.size))
+        return self.map.region_at((pos[0] - rect.x, pos[1] - rect.y))
+
+    # --- the track ----------------------------------------------------------------------------
+    def draw_track(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
+        key = (self._version, tuple(rect))
+        if self._track_cache is None or self._track_cache[0] != key:
+            picture = pygame.Surface(rect.size)
+            self.track.draw(picture, picture.get_rect(), self.view)
+            self._track_cache = (key, picture)
+        surface.blit(self._track_cache[1], rect)
+
+    # --- the title bar ------------------------------------------------------------------------
+    def draw_title(self, surface: pygame.Surface, rect: pygame.Rect, left: str, right: str,
+                   reserve_right: int = 0) -> None:
+        """Date and turn on the left, the escalation chip in the middle, `right` before the buttons."""
+        view = self.view
+        surface.fill(P.TITLE_BAR, rect)
+        level = view.get("escalation", 0)
+        rung = next((r for r in self.rs.rungs if r.level == level), None)
+        mid = f"Escalation {level}" + (f": {rung.name}" if rung else "")
+        size = max(14, round(rect.height * 0.55))
+        f = font(size)
+        y = rect.centery - f.get_height() // 2 + 2
+        surface.blit(f.render(left, True, P.TITLE_TEXT), (rect.x + 12, y))
+        chip_col = P.rung_colour(level)
+        m = f.render(mid, True, P.text_on(chip_col))
+        chip = m.get_rect(center=(rect.x + round(rect.width * 0.42), rect.centery)).inflate(16, 8)
+        surface.fill(chip_col, chip)
+        surface.blit(m, m.get_rect(center=chip.center))
+        r = f.render(right, True, P.TITLE_TEXT)
+        surface.blit(r, (rect.right - reserve_right - r.get_width() - 12, y))

@@ -1,0 +1,455 @@
+"""The game screen: map, escalation track, dashboard, event log and the panel for the phase.
+
+Whose screen it is: the person the session waits for (`session.human_to_act()`). Everything
+drawn or written comes from that seat's player view. When the next person is someone else, a
+handover screen covers everything first. Picked orders stay in this scene until the seat hands
+them in, so a pick can be undone; votes and reactions go to the engine at once.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pygame
+import pygame_gui
+from pygame_gui.elements import UILabel, UIPanel, UISelectionList, UITextBox, UITextEntryLine, UIWindow
+
+from ...engine import IllegalInput, Order, React, Vote, month_label
+from ...persist import EXTENSION, SaveError
+from .. import describe as D
+from .. import palette as P
+from ..app import Scene
+from ..board import Board, game_layout, seat_name
+from ..mapview import render_text
+from ..session import Session
+from ..text import esc
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def safe_file_name(text: str) -> str:
+    return _UNSAFE.sub("-", text).strip("-.")[:60] or "game"
+
+
+class GameScene(Scene):
+    def __init__(self, app, session: Session, *, resumed: bool = False, seat: str | None = None,
+                 readonly_view: dict | None = None):
+        super().__init__(app)
+        self.session = session
+        self.rs = session.rs
+        self.board = Board(self.rs)
+        self.seat: str | None = seat  # the seat at the screen
+        self.picks: list[Order] = []
+        self.selected: str | None = None  # action id highlighted in the orders list
+        self.target_index = 0
+        self.hover: str | None = None
+        self.notice = "Resumed from the save." if resumed else ""
+        self.readonly = readonly_view is not None  # `wargame render`: a picture, no controls
+        self.view = self.preview_view = readonly_view
+        self.options = []
+        self.save_window = None
+        # bots move and the first seat is chosen on the first update, once the scene is on screen
+        self.started = self.readonly
+
+    def update(self, dt: float) -> None:
+        if not self.started:
+            self.started = True
+            self._advance(first=True)
+
+    # --- the flow between seats ---------------------------------------------------------------
+    def _advance(self, first: bool = False) -> None:
+        """Let bots move, then show the next person's screen (after a handover if needed)."""
+        from .handover import HandoverScene
+
+        moves = self.session.play_bots()
+        if moves:
+            self.notice = f"Bots made {len(moves)} move(s); their visible effects are in the log."
+        if self.session.over:
+            from .gameover import GameOverScene
+
+            self.app.switch(GameOverScene(self.app, self.session))
+            return
+        nxt = self.session.human_to_act()
+        if nxt is None:  # cannot happen while the game runs: someone must be waiting
+            raise RuntimeError("the game waits for nobody")
+        changed = nxt != self.seat
+        self.seat = nxt
+        self.picks, self.selected, self.target_index = [], None, 0
+        self._refresh()
+        many_people = len(self.session.human_seats()) > 1
+        if many_people and (changed or first):
+            self.app.switch(HandoverScene(self.app, self))
+        elif self.app.scene is not self:
+            self.app.switch(self)
+        else:
+            self.app.rebuild()
+
+    def _refresh(self) -> None:
+        """Views and options for the seat at the screen (after any change)."""
+        s = self.session
+        self.view = s.view(self.seat)
+        self.preview_view = preview_view_of(s, self.seat, self.picks) if self.picks else self.view
+        self.board.set_view(self.view)
+        self.options = s.order_options(self.seat, self.picks) if self.phase == "orders" else []
+        if self.selected not in {o.action.id for o in self.options}:
+            self.selected, self.target_index = None, 0
+
+    @property
+    def phase(self) -> str:
+        return self.view["phase"] if self.view else ""
+
+    # --- widgets ------------------------------------------------------------------------------
+    def build(self) -> None:
+        if self.view is None:
+            return
+        if self.readonly:
+            self.board.set_view(self.view)
+        self.layout = game_layout(self.app.size, self.app.px(100) / 100)
+        L, m, px = self.layout, self.manager, self.app.px
+        seat = self.view["seat"]
+        pv = self.preview_view if not self.readonly else self.view
+        if seat in self.rs.factions:
+            self.dashboard = UITextBox(D.dashboard_html(self.rs, pv, seat), L["dashboard"], m)
+        else:
+            self.dashboard = UITextBox(f"<b>{esc(seat_name(self.rs, seat))}</b>", L["dashboard"], m)
+        news = self.session.news(seat) if not self.readonly else []
+        self.log = UITextBox(D.log_html(self.rs, news, self._month) if not self.readonly else "", L["log"], m)
+        if not self.readonly:
+            t = L["title"]
+            bw, bh = px(96), t.height - px(8)
+            self.button((t.right - bw - px(4), t.y + px(4), bw, bh), "Menu [Esc]", self.ask_leave, key=pygame.K_ESCAPE,
+                        tooltip="Back to the main menu (the game is autosaved every turn).")
+            self.button((t.right - 2 * bw - px(10), t.y + px(4), bw, bh), "Save [F2]", self.open_save_window,
+                        key=pygame.K_F2, tooltip="Save the game under a name of your choice.")
+            self._build_phase_panel(L["orders"])
+            if self.save_window is not None:
+                self.save_window = None
+                self.open_save_window()
+        else:
+            UITextBox(f"<font color='{D.MUTED}'>Orders are given in the client.</font>", L["orders"], m)
+
+    def _build_phase_panel(self, rect: pygame.Rect) -> None:
+        panel = UIPanel(rect, manager=self.manager)
+        if self.phase == "orders":
+            self._build_orders(panel, rect)
+        elif self.phase == "consensus":
+            self._build_votes(panel, rect)
+        elif self.phase == "reaction":
+            self._build_reactions(panel, rect)
+
+    def _build_orders(self, panel, rect: pygame.Rect) -> None:
+        m, px = self.manager, self.app.px
+        pad = px(8)
+        list_w = rect.width * 5 // 12
+        row_h = px(34)
+        # list/detail, then the "picked" line (28 + 4) and the button row
+        body_h = rect.height - 3 * pad - px(26) - px(32) - row_h - px(6)
+        UILabel(pygame.Rect(pad, pad, list_w, px(26)), f"Orders: {len(self.options)} actions possible", m,
+                container=panel, object_id="@small")
+        items = [self._option_label(o) for o in self.options]
+        self.action_list = UISelectionList(pygame.Rect(pad, pad + px(26), list_w, body_h), items, m,
+                                           container=panel, default_selection=self._selected_label())
+        option = self._selected_option()
+        detail = (D.action_html(self.rs, self.view, self.seat, option) if option else
+                  "Choose an action in the list (Up/Down keys or a click). Its cost, escalation and the "
+                  "red lines it touches appear here.")
+        self.detail = UITextBox(detail, pygame.Rect(pad * 2 + list_w, pad, rect.width - list_w - 3 * pad, body_h + px(26)),
+                                m, container=panel)
+        y = pad + px(26) + body_h + px(6)
+        picked = "; ".join(self._pick_label(p) for p in self.picks) or "none yet"
+        UILabel(pygame.Rect(pad, y, rect.width - 2 * pad, px(28)), f"Picked this turn: {picked}", m, container=panel)
+        y += px(32)
+        bw = (rect.width - 4 * pad) // 3
+        can_add = option is not None and (not option.targets or self._current_target() is not None)
+        self.button((pad, y, bw, row_h), "Pick order [Enter]", self.pick_selected, key=pygame.K_RETURN,
+                    container=panel, enabled=can_add, tooltip="Add the chosen action (and target) to this turn's orders.")
+        self.button((2 * pad + bw, y, bw, row_h), "Undo pick [Backspace]", self.undo_pick, key=pygame.K_BACKSPACE,
+                    container=panel, enabled=bool(self.picks), tooltip="Take back the last picked order.")
+        self.button((3 * pad + 2 * bw, y, bw, row_h), "Hand in orders [F]", self.hand_in, key=pygame.K_f,
+                    container=panel, object_id="@primary",
+                    tooltip="Give the picked orders to the engine and end this seat's turn.")
+        self.bind(pygame.K_DOWN, lambda: self.move_selection(+1))
+        self.bind(pygame.K_UP, lambda: self.move_selection(-1))
+        self.bind(pygame.K_TAB, lambda: self.cycle_target(+1))
+
+    def _build_votes(self, panel, rect: pygame.Rect) -> None:
+        m, px = self.manager, self.app.px
+        pad = px(8)
+        votes = self.view["pending_votes"]
+        UILabel(pygame.Rect(pad, pad, rect.width - 2 * pad, px(30)), "Alliance consensus: your ally asks for your vote",
+                m, container=panel, object_id="@heading")
+        if not votes:
+            return
+        vote = votes[0]
+        action = self.rs.actions[vote["action"]]
+        where = f" at {self.rs.regions[vote['target']].name}" if vote["target"] else ""
+        html = (f"<b>{esc(seat_name(self.rs, vote['faction']))}</b> wants to order <b>{esc(action.name)}{esc(where)}</b>"
+                f" (rung {action.rung}).<br>{esc(action.description)}")
+        for lid, how in D.lines_touched(self.rs, self.view, action, vote["faction"]):
+            verb = "crosses" if how == "crosses" else "presses on"
+            html += f"<br><font color='{D.BAD}'>It {verb} {esc(self.rs.red_lines[lid].name)}.</font>"
+        kind = "veto it" if action.alliance else "object (it goes ahead, but the alliance's cohesion suffers)"
+        html += f"<br><br>Approve it, or {kind}. {len(votes)} vote(s) waiting."
+        UITextBox(html, pygame.Rect(pad, pad + px(36), rect.width - 2 * pad, rect.height - px(100)), m, container=panel)
+        bw = (rect.width - 3 * pad) // 2
+        y = rect.height - px(50)
+        self.button((pad, y, bw, px(40)), "Approve [A]", lambda: self.vote(vote["index"], True), key=pygame.K_a,
+                    container=panel, object_id="@primary")
+        self.button((2 * pad + bw, y, bw, px(40)), "Veto / object [V]", lambda: self.vote(vote["index"], False),
+                    key=pygame.K_v, container=panel)
+
+    def _build_reactions(self, panel, rect: pygame.Rect) -> None:
+        m, px = self.manager, self.app.px
+        pad = px(8)
+        mine = [c for c in self.view["pending_reactions"] if c["owner"] == self.seat]
+        UILabel(pygame.Rect(pad, pad, rect.width - 2 * pad, px(30)), "Your red line has been crossed", m,
+                container=panel, object_id="@heading")
+        if not mine:
+            return
+        crossing = mine[0]
+        line = self.rs.red_lines[crossing["red_line"]]
+        by = seat_name(self.rs, crossing["by"]) if crossing["by"] in self.rs.factions else crossing["by"]
+        html = (f"<b>{esc(line.name)}</b> was crossed by {esc(by)} ({esc(crossing['cause'])}).<br>"
+                f"Answer now, or let it pass: an unanswered crossing costs credibility and invites the next step.")
+        if "probability" in crossing:
+            html += f"<br><font color='{D.MUTED}'>Staff estimate that you would answer: {crossing['probability']:.0%}.</font>"
+        top = pad + px(36)
+        text_h = px(80)
+        UITextBox(html, pygame.Rect(pad, top, rect.width - 2 * pad, text_h), m, container=panel)
+        y = top + text_h + px(6)
+        locked = self.view["cohesion"] <= 0
+        choices = [(r, not (locked and r.alliance)) for r in line.responses]
+        cols = 2
+        bw = (rect.width - (cols + 1) * pad) // cols
+        bh = px(34)
+        for i, (resp, ok) in enumerate(choices):
+            rung = self.rs.rungs[resp.rung].name if 0 <= resp.rung < len(self.rs.rungs) else ""
+            label = f"{i + 1}. {resp.name} (rung {resp.rung})"
+            tip = f"{resp.description} Reaches rung {resp.rung}: {rung}." + ("" if ok else " Locked: cohesion is 0.")
+            self.button((pad + (i % cols) * (bw + pad), y + (i // cols) * (bh + pad), bw, bh), label,
+                        (lambda r=resp.id: self.react(line.id, r)), key=pygame.K_1 + i if i < 9 else None,
+                        container=panel, enabled=ok, tooltip=tip)
+        y += ((len(choices) + cols - 1) // cols) * (bh + pad)
+        self.button((pad, y, rect.width - 2 * pad, bh), "Let it pass [0]", lambda: self.react(line.id, None),
+                    key=pygame.K_0, container=panel)
+
+    # --- orders: picking, undoing, handing in -------------------------------------------------
+    def _option_label(self, option) -> str:
+        a = option.action
+        return f"{a.name}  (rung {a.rung})"
+
+    def _selected_option(self):
+        return next((o for o in self.options if o.action.id == self.selected), None)
+
+    def _selected_label(self):
+        o = self._selected_option()
+        return self._option_label(o) if o else None
+
+    def _current_target(self) -> str | None:
+        o = self._selected_option()
+        if o is None or not o.targets:
+            return None
+        if self.hover in o.targets:
+            return self.hover
+        return o.targets[self.target_index % len(o.targets)]
+
+    def _pick_label(self, order: Order) -> str:
+        name = self.rs.actions[order.action].name
+        return f"{name} at {self.rs.regions[order.target].name}" if order.target else name
+
+    def select_action(self, action_id: str | None) -> None:
+        self.selected, self.target_index = action_id, 0
+        self.app.rebuild()
+
+    def move_selection(self, step: int) -> None:
+        if not self.options:
+            return
+        ids = [o.action.id for o in self.options]
+        i = ids.index(self.selected) + step if self.selected in ids else 0
+        self.select_action(ids[max(0, min(len(ids) - 1, i))])
+
+    def cycle_target(self, step: int) -> None:
+        o = self._selected_option()
+        if o and o.targets:
+            self.target_index = (self.target_index + step) % len(o.targets)
+            self.hover = None
+            self.app.dirty = True
+
+    def pick(self, action_id: str, target: str | None) -> None:
+        order = Order(self.seat, action_id, target)
+        try:
+            self.session.preview(self.picks + [order])
+        except IllegalInput as exc:
+            self.notice = f"Cannot pick that: {exc}"
+            return
+        self.picks.append(order)
+        self.notice = f"Picked: {self._pick_label(order)}."
+        self._refresh()
+        self.app.rebuild()
+
+    def pick_selected(self) -> None:
+        o = self._selected_option()
+        if o is None:
+            return
+        target = self._current_target()
+        if o.targets and target is None:
+            self.notice = "Choose a target region first."
+            return
+        self.pick(o.action.id, target)
+
+    def undo_pick(self) -> None:
+        if self.picks:
+            undone = self.picks.pop()
+            self.notice = f"Undone: {self._pick_label(undone)}."
+            self._refresh()
+            self.app.rebuild()
+
+    def hand_in(self) -> None:
+        seat = self.seat
+        try:
+            self.session.submit_orders(seat, self.picks)
+        except IllegalInput as exc:  # the preview checked every pick, so this is a bug worth showing
+            self.notice = f"The engine refused the orders: {exc}"
+            return
+        self.session.mark_seen(seat)
+        self.notice = ""
+        self._advance()
+
+    def vote(self, order_index: int, approve: bool) -> None:
+        self._give(Vote(self.seat, order_index, approve))
+
+    def react(self, red_line: str, response: str | None) -> None:
+        self._give(React(self.seat, red_line, response))
+
+    def _give(self, inp) -> None:
+        seat = self.seat
+        try:
+            self.session.submit(inp)
+        except IllegalInput as exc:
+            self.notice = f"The engine refused: {exc}"
+            return
+        if seat not in self.session.waiting():
+            self.session.mark_seen(seat)
+        self._advance()
+
+    # --- saving and leaving -------------------------------------------------------------------
+    def open_save_window(self) -> None:
+        m, px = self.manager, self.app.px
+        w, h = self.app.size
+        rect = pygame.Rect((w - px(520)) // 2, (h - px(200)) // 2, px(520), px(200))
+        self.save_window = UIWindow(rect, m, window_display_title="Save the game", object_id="#save_window")
+        inner_w = rect.width - px(40)
+        UILabel(pygame.Rect(px(10), px(6), inner_w, px(26)), f"File name (in {self.app.saves_dir}):", m,
+                container=self.save_window)
+        title = self.session.game.header.title or "game"
+        self.save_name = UITextEntryLine(pygame.Rect(px(10), px(36), inner_w, px(34)), m, container=self.save_window,
+                                         initial_text=safe_file_name(title))
+        self.save_name.focus()
+        UIButton = pygame_gui.elements.UIButton
+        UIButton(pygame.Rect(px(10), px(80), inner_w // 2 - px(5), px(36)), "Save [Enter]", m,
+                 container=self.save_window, command=self.save_now)
+        UIButton(pygame.Rect(px(15) + inner_w // 2, px(80), inner_w // 2 - px(5), px(36)), "Cancel [Esc]", m,
+                 container=self.save_window, command=self.close_save_window)
+
+    def close_save_window(self) -> None:
+        if self.save_window is not None:
+            self.save_window.kill()
+            self.save_window = None
+
+    def save_now(self) -> None:
+        name = safe_file_name(self.save_name.get_text())
+        path = Path(self.app.saves_dir) / (name + EXTENSION)
+        try:
+            self.session.save_as(path)
+        except (OSError, SaveError) as exc:
+            self.notice = f"Could not save: {exc}"
+        else:
+            self.notice = f"Saved to {path}"
+        self.close_save_window()
+
+    def ask_leave(self) -> None:
+        if self.save_window is not None:
+            self.close_save_window()
+            return
+        from .menu import MenuScene
+
+        self.app.switch(MenuScene(self.app))
+
+    # --- events and drawing -------------------------------------------------------------------
+    def handle_event(self, event) -> None:
+        if self.readonly:
+            return
+        if self.save_window is not None and event.type == pygame.KEYDOWN:
+            if event.key in (pygame.K_RETURN, pygame.K_KP_ENTER):
+                self.save_now()
+            elif event.key == pygame.K_ESCAPE:
+                self.close_save_window()
+            return
+        if event.type == pygame_gui.UI_TEXT_ENTRY_FINISHED and self.save_window is not None:
+            self.save_now()
+        elif event.type == pygame_gui.UI_SELECTION_LIST_NEW_SELECTION and event.ui_element is getattr(self, "action_list", None):
+            option = next((o for o in self.options if self._option_label(o) == event.text), None)
+            self.select_action(option.action.id if option else None)
+        elif event.type == pygame.MOUSEMOTION:
+            self.hover = self.board.region_at(self.layout["map"], event.pos)
+        elif event.type == pygame.MOUSEBUTTONUP and event.button == 1 and self.phase == "orders":
+            rid = self.board.region_at(self.layout["map"], event.pos)
+            o = self._selected_option()
+            if rid is not None and o is not None and rid in o.targets:
+                self.pick(o.action.id, rid)
+
+    def _month(self, turn: int) -> str:
+        return month_label(self.rs, self.session.state, turn)
+
+    def draw(self, surface: pygame.Surface) -> None:
+        surface.fill(P.BACKGROUND)
+        if self.view is None:
+            return
+        L = self.layout
+        option = None if self.readonly else self._selected_option()
+        targets = option.targets if option else ()
+        chosen = [p.target for p in self.picks if p.target]
+        current = self._current_target() if option else None
+        self.board.draw_map(surface, L["map"], hover=self.hover, targets=targets,
+                            chosen=chosen + ([current] if current else []))
+        self.board.draw_track(surface, L["track"])
+        v = self.view
+        left = f"{v['date']}  Turn {v['turn']}  {v['phase'].capitalize()}"
+        right = f"Cohesion {v['cohesion']}   Seat: {seat_name(self.rs, v['seat'])}"
+        reserve = 0 if self.readonly else self.app.px(210)
+        self.board.draw_title(surface, L["title"], left, right, reserve_right=reserve)
+        self._draw_hover(surface)
+        self._draw_notice(surface)
+
+    def _draw_hover(self, surface: pygame.Surface) -> None:
+        if self.hover is None:
+            return
+        lines = D.region_lines(self.rs, self.view, self.hover)
+        size = max(14, self.app.px(18))
+        pictures = [render_text(t, size, P.TOOLTIP_TEXT) for t in lines]
+        w = max(p.get_width() for p in pictures) + 16
+        h = sum(p.get_height() for p in pictures) + 12
+        m = self.layout["map"]
+        box = pygame.Rect(m.right - w - 8, m.y + 8, w, h)
+        surface.fill(P.TOOLTIP_BG, box)
+        y = box.y + 6
+        for p in pictures:
+            surface.blit(p, (box.x + 8, y))
+            y += p.get_height()
+
+    def _draw_notice(self, surface: pygame.Surface) -> None:
+        if not self.notice:
+            return
+        m = self.layout["map"]
+        picture = render_text(self.notice, max(14, self.app.px(18)), P.TOOLTIP_TEXT)
+        box = picture.get_rect(midbottom=(m.centerx, m.bottom - 10)).inflate(16, 8)
+        surface.fill(P.ACCENT, box)
+        surface.blit(picture, picture.get_rect(center=box.center))
+
+
+def preview_view_of(session: Session, seat: str, picks) -> dict:
+    """The seat's view as if its picks were handed in (capacity and stats after paying)."""
+    from ...engine import player_view
+
+    return player_view(session.rs, session.preview(picks), seat)

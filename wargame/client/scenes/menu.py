@@ -1,0 +1,296 @@
+"""Main menu: a new game (ruleset, scenario, who plays each faction), load a save, open a replay, quit.
+
+On start it offers to resume the newest autosave of an unfinished game (left by a crash or by
+closing the window mid-game).
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime
+from pathlib import Path
+
+import pygame
+import pygame_gui
+from pygame_gui.elements import UIDropDownMenu, UILabel, UIPanel, UISelectionList, UITextBox
+
+from ...persist import EXTENSION, SaveError, latest_autosave, load_save
+from ...ruleset import RulesetError, load_ruleset
+from ...ruleset.loader import rulesets_home
+from .. import palette as P
+from ..app import Scene
+from ..text import esc
+
+CONTROLLER_CHOICES = [("Human", "human"), ("Bot (doctrine)", "doctrine"), ("Bot (random)", "random")]
+HISTORY_SAVE = "history-2022-2024" + EXTENSION
+
+
+def shipped_rulesets() -> list[str]:
+    home = rulesets_home()
+    return sorted(p.name for p in home.iterdir() if (p / "ruleset.toml").is_file()) if home.is_dir() else []
+
+
+def save_files(folder: Path) -> list[Path]:
+    """Save files in `folder`, newest first."""
+    if not folder.is_dir():
+        return []
+    return sorted(folder.glob(f"*{EXTENSION}"), key=lambda p: p.stat().st_mtime, reverse=True)
+
+
+def describe_save(path: Path) -> str:
+    when = datetime.fromtimestamp(path.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
+    return f"{path.stem}   ({when})"
+
+
+class MenuScene(Scene):
+    def __init__(self, app, *, offer_resume: bool = False):
+        super().__init__(app)
+        self.ruleset_id = app.default_ruleset or "default"
+        self.rs = None
+        self.error = ""
+        self.controllers: dict[str, str] = {}
+        self.scenario: str | None = None
+        self.saves: list[Path] = []
+        self.selected_save: Path | None = None
+        self.resume_path: Path | None = self._resumable() if offer_resume else None
+        self.dialog = None
+        self._load_ruleset(self.ruleset_id)
+
+    # --- data ---------------------------------------------------------------------------------
+    def _load_ruleset(self, rid: str) -> None:
+        try:
+            self.rs = load_ruleset(rid)
+            self.error = ""
+        except RulesetError as exc:
+            self.rs = None
+            self.error = f"Ruleset {rid!r} has problems: {exc.problems[0]}" if exc.problems else str(exc)
+            return
+        self.ruleset_id = rid
+        self.scenario = self.rs.info.default_scenario
+        # default table: one person plays Ukraine against bots; everything is changeable
+        self.controllers = {fid: ("human" if i == 1 else "doctrine") for i, fid in enumerate(self.rs.factions)}
+
+    def _resumable(self) -> Path | None:
+        path = latest_autosave(self.app.saves_dir)
+        if path is None:
+            return None
+        try:
+            game = load_save(path)
+        except SaveError:
+            return None
+        return path if game.state.outcome is None else None
+
+    # --- widgets ------------------------------------------------------------------------------
+    def build(self) -> None:
+        app, m, px = self.app, self.manager, self.app.px
+        w, h = app.size
+        UILabel(pygame.Rect(px(40), px(24), w - px(80), px(60)), "wargame", m, object_id="@title")
+        UILabel(pygame.Rect(px(42), px(82), w - px(80), px(30)),
+                "A seminar game: could the Russia-Ukraine war escalate into a Russia-NATO war?", m,
+                object_id="@subtitle")
+        col_w = (w - px(120)) // 2
+        left = pygame.Rect(px(40), px(130), col_w, h - px(170))
+        right = pygame.Rect(left.right + px(40), px(130), col_w, h - px(170))
+        self._build_new_game(left)
+        self._build_saves(right)
+        if self.resume_path is not None and self.dialog is None:
+            self._offer_resume()
+
+    def _build_new_game(self, rect: pygame.Rect) -> None:
+        m, px = self.manager, self.app.px
+        panel = UIPanel(rect, manager=m)
+        x, y, cw = px(16), px(12), rect.width - px(36)
+        UILabel(pygame.Rect(x, y, cw, px(32)), "New game", m, container=panel, object_id="@heading")
+        y += px(44)
+        row_h = px(34)
+        label_w = px(150)
+        rulesets = shipped_rulesets() or [self.ruleset_id]
+        UILabel(pygame.Rect(x, y, label_w, row_h), "Ruleset", m, container=panel)
+        self.ruleset_menu = UIDropDownMenu(rulesets, self.ruleset_id if self.ruleset_id in rulesets else rulesets[0],
+                                           pygame.Rect(x + label_w, y, cw - label_w, row_h), m, container=panel)
+        y += row_h + px(10)
+        if self.rs is None:
+            UITextBox(esc(self.error), pygame.Rect(x, y, cw, px(120)), m, container=panel)
+            return
+        scen_names = [(s.name, sid) for sid, s in self.rs.scenarios.items()]
+        UILabel(pygame.Rect(x, y, label_w, row_h), "Scenario  [S]", m, container=panel)
+        self.bind(pygame.K_s, self.cycle_scenario)
+        current = next(n for n in scen_names if n[1] == self.scenario)
+        self.scenario_menu = UIDropDownMenu(scen_names, current, pygame.Rect(x + label_w, y, cw - label_w, row_h),
+                                            m, container=panel)
+        y += row_h + px(6)
+        scen = self.rs.scenario(self.scenario)
+        UITextBox(esc(scen.description), pygame.Rect(x, y, cw, px(96)), m, container=panel, object_id="@small")
+        y += px(106)
+        UILabel(pygame.Rect(x, y, cw, px(28)), "Who plays each faction", m, container=panel)
+        y += px(32)
+        self.seat_menus = {}
+        for i, (fid, faction) in enumerate(self.rs.factions.items()):
+            UILabel(pygame.Rect(x, y, label_w, row_h), f"{faction.name}  [{i + 1}]", m, container=panel)
+            if i < 9:
+                self.bind(pygame.K_1 + i, lambda f=fid: self.cycle_controller(f))
+            names = [c for c in CONTROLLER_CHOICES]
+            current = next(c for c in names if c[1] == self.controllers[fid])
+            self.seat_menus[fid] = UIDropDownMenu(names, current, pygame.Rect(x + label_w, y, cw - label_w, row_h),
+                                                  m, container=panel)
+            y += row_h + px(6)
+        y += px(8)
+        self.button(pygame.Rect(x, y, cw, px(46)), "Start game  [Enter]", self.start_game, key=pygame.K_RETURN,
+                    container=panel, object_id="@primary",
+                    tooltip="Start a hot-seat game: people pass the computer between their seats; bots play the rest.")
+        if self.error:
+            UITextBox(esc(self.error), pygame.Rect(x, y + px(56), cw, px(60)), m, container=panel)
+
+    def _build_saves(self, rect: pygame.Rect) -> None:
+        m, px = self.manager, self.app.px
+        panel = UIPanel(rect, manager=m)
+        x, y, cw = px(16), px(12), rect.width - px(36)
+        UILabel(pygame.Rect(x, y, cw, px(32)), "Saved games and replays", m, container=panel, object_id="@heading")
+        y += px(44)
+        self.button(pygame.Rect(x, y, cw, px(46)), "Replay history 2022-2024  [H]", self.open_history,
+                    key=pygame.K_h, container=panel, object_id="@primary",
+                    tooltip="Step through the war month by month as any seat saw it, and branch from any turn.")
+        y += px(58)
+        self.saves = save_files(self.app.saves_dir)
+        items = [describe_save(p) for p in self.saves]
+        list_h = rect.height - y - px(130)
+        self.save_list = UISelectionList(pygame.Rect(x, y, cw, list_h), items, m, container=panel)
+        y += list_h + px(8)
+        half = (cw - px(10)) // 2
+        self.button(pygame.Rect(x, y, half, px(40)), "Load and play  [L]", self.load_selected, key=pygame.K_l,
+                    container=panel, tooltip="Continue the selected game where it stopped.")
+        self.button(pygame.Rect(x + half + px(10), y, half, px(40)), "Open as replay  [R]", self.replay_selected,
+                    key=pygame.K_r, container=panel, tooltip="Watch the selected game turn by turn.")
+        y += px(50)
+        self.button(pygame.Rect(x, y, cw, px(40)), "Quit  [Esc]", self.app.quit, key=pygame.K_ESCAPE, container=panel)
+        if not self.saves:
+            UILabel(pygame.Rect(x, px(160), cw, px(28)), "No saves yet in " + str(self.app.saves_dir), m,
+                    container=panel, object_id="@small")
+        self.bind(pygame.K_DOWN, lambda: self._move_selection(+1))
+        self.bind(pygame.K_UP, lambda: self._move_selection(-1))
+
+    def _offer_resume(self) -> None:
+        when = datetime.fromtimestamp(self.resume_path.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
+        w, h = self.app.size
+        size = (self.app.px(460), self.app.px(220))
+        rect = pygame.Rect((w - size[0]) // 2, (h - size[1]) // 2, *size)
+        self.dialog = pygame_gui.windows.UIConfirmationDialog(
+            rect, f"An unfinished game was autosaved at {when}. Resume it?", self.manager,
+            window_title="Resume the last game?", action_short_name="Resume")
+
+    # --- events -------------------------------------------------------------------------------
+    def handle_event(self, event) -> None:
+        if event.type == pygame_gui.UI_DROP_DOWN_MENU_CHANGED:
+            if event.ui_element is self.ruleset_menu:
+                self._load_ruleset(event.text)
+                self.app.rebuild()
+            elif self.rs is not None and event.ui_element is getattr(self, "scenario_menu", None):
+                self.scenario = next(sid for sid, s in self.rs.scenarios.items() if s.name == event.text)
+                self.app.rebuild()
+            else:
+                for fid, menu in getattr(self, "seat_menus", {}).items():
+                    if event.ui_element is menu:
+                        self.controllers[fid] = dict(CONTROLLER_CHOICES)[event.text]
+        elif event.type == pygame_gui.UI_SELECTION_LIST_NEW_SELECTION and event.ui_element is self.save_list:
+            self.selected_save = self._path_of(event.text)
+        elif event.type == pygame_gui.UI_SELECTION_LIST_DOUBLE_CLICKED_SELECTION and event.ui_element is self.save_list:
+            self.selected_save = self._path_of(event.text)
+            self.load_selected()
+        elif event.type == pygame_gui.UI_CONFIRMATION_DIALOG_CONFIRMED and event.ui_element is self.dialog:
+            path, self.resume_path, self.dialog = self.resume_path, None, None
+            self.load_and_play(path)
+        elif event.type == pygame_gui.UI_WINDOW_CLOSE and event.ui_element is self.dialog:
+            self.resume_path, self.dialog = None, None
+
+    def _path_of(self, text: str) -> Path | None:
+        return next((p for p in self.saves if describe_save(p) == text), None)
+
+    def _move_selection(self, step: int) -> None:
+        if not self.saves:
+            return
+        i = self.saves.index(self.selected_save) if self.selected_save in self.saves else -1
+        i = max(0, min(len(self.saves) - 1, i + step))
+        self.selected_save = self.saves[i]
+        for item in self.save_list.item_list:
+            item["selected"] = item["text"] == describe_save(self.selected_save)
+        self.save_list.rebuild_from_changed_theme_data()
+
+    def cycle_controller(self, fid: str) -> None:
+        kinds = [c[1] for c in CONTROLLER_CHOICES]
+        self.controllers[fid] = kinds[(kinds.index(self.controllers[fid]) + 1) % len(kinds)]
+        self.app.rebuild()
+
+    def cycle_scenario(self) -> None:
+        ids = list(self.rs.scenarios)
+        self.scenario = ids[(ids.index(self.scenario) + 1) % len(ids)]
+        self.app.rebuild()
+
+    # --- actions ------------------------------------------------------------------------------
+    def start_game(self) -> None:
+        from ...persist import Autosaver, SavedGame
+        from ..session import Session
+        from .game import GameScene
+
+        if self.rs is None:
+            return
+        seed = random.SystemRandom().randrange(2**31)
+        game, events = SavedGame.new(self.rs, seed=seed, scenario=self.scenario, seats=dict(self.controllers),
+                                     title=f"{self.rs.scenario(self.scenario).name}, seed {seed}")
+        session = Session.start(game, events, autosaver=Autosaver(self.app.saves_dir))
+        self.app.switch(GameScene(self.app, session))
+
+    def load_and_play(self, path: Path) -> None:
+        from ...persist import Autosaver
+        from ..session import Session
+        from .game import GameScene
+        from .replay import ReplayScene
+
+        try:
+            game = load_save(path)
+        except SaveError as exc:
+            self._fail(str(exc))
+            return
+        if game.state.outcome is not None or "history" in game.header.seats.values():
+            self.app.switch(ReplayScene(self.app, game, path=path))  # finished or historical: watch it
+            return
+        session = Session.start(game, autosaver=Autosaver(self.app.saves_dir))
+        self.app.switch(GameScene(self.app, session, resumed=True))
+
+    def load_selected(self) -> None:
+        if self.selected_save is None:
+            self._fail("Choose a save in the list first (arrow keys or a click).")
+            return
+        self.load_and_play(self.selected_save)
+
+    def replay_selected(self) -> None:
+        if self.selected_save is None:
+            self._fail("Choose a save in the list first (arrow keys or a click).")
+            return
+        self.open_replay(self.selected_save)
+
+    def open_history(self) -> None:
+        from ...persist import saves_home
+
+        path = self.app.saves_dir / HISTORY_SAVE
+        if not path.exists():
+            path = saves_home() / HISTORY_SAVE
+        self.open_replay(path)
+
+    def open_replay(self, path: Path) -> None:
+        from .replay import ReplayScene
+
+        try:
+            game = load_save(path)
+        except SaveError as exc:
+            self._fail(str(exc))
+            return
+        self.app.switch(ReplayScene(self.app, game, path=path))
+
+    def _fail(self, message: str) -> None:
+        w, h = self.app.size
+        size = (self.app.px(480), self.app.px(220))
+        pygame_gui.windows.UIMessageWindow(pygame.Rect((w - size[0]) // 2, (h - size[1]) // 2, *size),
+                                           esc(message), self.manager, window_title="Cannot do that")
+
+    def draw(self, surface) -> None:
+        surface.fill(P.BACKGROUND)

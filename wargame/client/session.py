@@ -1,0 +1,180 @@
+"""A game at one table: which seats are people and which are bots, the save, the autosaves.
+
+No pygame here. The scenes ask the session whose turn it is and hand it the inputs people
+choose; the session lets bots play their seats, keeps every seat's news (the events it may see
+since it last acted) and autosaves. The engine stays the only thing that changes the state.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from attrs import define, field
+
+from ..bots import make_bots
+from ..engine import Event, GameState, apply, player_view, seats_to_act
+from ..engine.legal import action_cost, legal_orders
+from ..persist import Autosaver, SavedGame
+from ..persist.game import save_game
+
+HUMAN = "human"
+BOT_KINDS = ("doctrine", "random")
+MAX_BOT_STEPS = 10_000  # a safety stop; one turn of four bots takes a few dozen inputs
+
+
+@define
+class BotMove:
+    """One input a bot gave, as the session reports it to the table."""
+
+    seat: str
+    input: Any
+    events: list[Event]
+
+
+@define(frozen=True)
+class OrderOption:
+    """An action a seat may order now, with its current cost and the regions it may target."""
+
+    action: Any  # schema.Action
+    cost: dict[str, int]
+    targets: list[str]  # empty for actions without a target
+
+
+@define
+class Session:
+    game: SavedGame
+    autosaver: Autosaver | None = None
+    bot_seed: int = 0
+    bots: dict = field(factory=dict)
+    log: list[Event] = field(factory=list)
+    # index into `log` up to which each seat has seen the news
+    seen: dict[str, int] = field(factory=dict)
+    last_autosave: Path | None = None
+
+    @classmethod
+    def start(cls, game: SavedGame, events: list[Event] = (), autosaver: Autosaver | None = None,
+              bot_seed: int | None = None) -> "Session":
+        seed = game.header.seed if bot_seed is None else bot_seed
+        s = cls(game=game, autosaver=autosaver, bot_seed=seed)
+        s.log.extend(events)
+        s._make_bots()
+        return s
+
+    def _make_bots(self) -> None:
+        rs = self.game.ruleset
+        self.bots = {}
+        for kind in BOT_KINDS:
+            made = make_bots(rs, kind, self.bot_seed)
+            for fid, ctrl in self.game.header.seats.items():
+                if ctrl == kind:
+                    self.bots[fid] = made[fid]
+
+    # --- reading ----------------------------------------------------------------------------
+    @property
+    def rs(self):
+        return self.game.ruleset
+
+    @property
+    def state(self):
+        return self.game.state
+
+    @property
+    def over(self) -> bool:
+        return self.game.state.outcome is not None
+
+    def controller(self, seat: str) -> str:
+        return self.game.header.seats[seat]
+
+    def is_human(self, seat: str) -> bool:
+        return self.controller(seat) == HUMAN
+
+    def human_seats(self) -> list[str]:
+        return [f for f in self.rs.factions if self.is_human(f)]
+
+    def waiting(self) -> list[str]:
+        return seats_to_act(self.rs, self.state)
+
+    def human_to_act(self) -> str | None:
+        """The person the game waits for, once no bot is left to move; None while bots move or at the end."""
+        waiting = self.waiting()
+        if not waiting or any(not self.is_human(s) for s in waiting):
+            return None
+        return waiting[0]
+
+    def view(self, seat: str) -> dict[str, Any]:
+        return player_view(self.rs, self.state, seat)
+
+    def news(self, seat: str) -> list[Event]:
+        """Events this seat may see since it last acted (everything, the first time)."""
+        return [e for e in self.log[self.seen.get(seat, 0):] if e.visible_to(seat)]
+
+    def mark_seen(self, seat: str) -> None:
+        self.seen[seat] = len(self.log)
+
+    # --- orders picked but not yet handed in ---------------------------------------------------
+    def preview(self, picks=()) -> GameState:
+        """The state as if `picks` (Order inputs) were given; nothing is recorded.
+
+        Orders are handed to the engine only when the seat submits, so a pick can be undone;
+        applying them to a copy shows what capacity and stats would remain.
+        """
+        st = self.state
+        for order in picks:
+            st, _ = apply(self.rs, st, order)
+        return st
+
+    def order_options(self, seat: str, picks=()) -> list[OrderOption]:
+        st = self.preview(picks)
+        by_action: dict[str, list] = {}
+        for action_id, target in legal_orders(self.rs, st, seat):
+            by_action.setdefault(action_id, []).append(target)
+        options = []
+        for action_id, targets in by_action.items():
+            action = self.rs.actions[action_id]
+            options.append(OrderOption(action, action_cost(self.rs, st, action, seat),
+                                       [t for t in targets if t is not None]))
+        return options
+
+    def submit_orders(self, seat: str, picks) -> list[Event]:
+        """Hand in a seat's picked orders and finish its ordering for the turn."""
+        from ..engine import EndOrders
+
+        events: list[Event] = []
+        for order in picks:
+            events += self.submit(order)
+        events += self.submit(EndOrders(seat))
+        return events
+
+    # --- moving the game on -------------------------------------------------------------------
+    def submit(self, inp) -> list[Event]:
+        """Hand one person's input to the engine (IllegalInput propagates) and record it."""
+        events = self.game.apply(inp)
+        self.log.extend(events)
+        self._autosave()
+        return events
+
+    def play_bots(self, limit: int | None = None) -> list[BotMove]:
+        """Let bots move until a person must act or the game ends (or `limit` inputs)."""
+        moves: list[BotMove] = []
+        while not self.over and (limit is None or len(moves) < limit):
+            bot_seats = [s for s in self.waiting() if not self.is_human(s)]
+            if not bot_seats:
+                break
+            seat = bot_seats[0]
+            inp = self.bots[seat].choose(self.rs, self.state, seat)
+            moves.append(BotMove(seat, inp, self.submit(inp)))
+            if len(moves) > MAX_BOT_STEPS:
+                raise RuntimeError("bots did not hand the game back; the ruleset may not end")
+        return moves
+
+    def _autosave(self) -> None:
+        if self.autosaver is not None:
+            written = self.autosaver.after_input(self.game)
+            if written is not None:
+                self.last_autosave = written
+
+    def save_as(self, path: Path | str) -> Path:
+        path = Path(path)
+        save_game(path, self.game)
+        return path
