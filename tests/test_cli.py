@@ -84,7 +84,7 @@ def test_check_of_a_nonexistent_path(tmp_path):
     assert lines[0].startswith(f"{missing}: ") and "not a folder" in lines[0]
 
 
-@pytest.mark.parametrize("command", [["simulate", "--games", "1"], ["play", "--seed", "1"]])
+@pytest.mark.parametrize("command", [["simulate", "--games", "1"], ["play", "--terminal", "--seed", "1"]])
 def test_play_and_simulate_refuse_a_nonexistent_ruleset(tmp_path, command):
     missing = tmp_path / "no_such_ruleset"
     proc = run(*command, "--ruleset", str(missing))
@@ -95,7 +95,7 @@ def test_play_and_simulate_refuse_a_nonexistent_ruleset(tmp_path, command):
     assert len(mentions) == 1 and "not a folder" in mentions[0], proc.stderr
 
 
-@pytest.mark.parametrize("command", [["simulate", "--games", "1"], ["play", "--seed", "1"]])
+@pytest.mark.parametrize("command", [["simulate", "--games", "1"], ["play", "--terminal", "--seed", "1"]])
 def test_unknown_scenario_names_the_scenarios(command):
     proc = run(*command, "--scenario", "no_such_scenario")
     assert proc.returncode == 1
@@ -172,15 +172,15 @@ def test_simulate_text_summary():
 # --- play ----------------------------------------------------------------------------------------
 
 def test_play_with_random_bots():
-    proc = run("play", "--seed", "5", "--bots", "random", "--no-autosave")
+    proc = run("play", "--terminal", "--seed", "5", "--bots", "random", "--no-autosave")
     assert proc.returncode == 0, proc.stderr
     assert_no_traceback(proc)
     assert any(line.startswith("Outcome: ") for line in proc.stdout.splitlines()), proc.stdout[-2000:]
 
 
 def test_play_is_reproducible_from_the_seed():
-    first = run("play", "--seed", "7", "--bots", "random", "--ruleset", str(TINY), "--no-autosave")
-    second = run("play", "--seed", "7", "--bots", "random", "--ruleset", str(TINY), "--no-autosave")
+    first = run("play", "--terminal", "--seed", "7", "--bots", "random", "--ruleset", str(TINY), "--no-autosave")
+    second = run("play", "--terminal", "--seed", "7", "--bots", "random", "--ruleset", str(TINY), "--no-autosave")
     assert first.returncode == second.returncode == 0, first.stderr
     assert first.stdout == second.stdout
 

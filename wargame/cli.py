@@ -45,16 +45,21 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
 
-    play = sub.add_parser("play", help="play a game (for now: bots in every seat, printed in the terminal)",
-                          description="Play a game. Until the graphical client exists, bots take every "
-                                      "seat and the course of the game is printed turn by turn.")
+    play = sub.add_parser("play", help="open the game window (menu, hot-seat play, replays)",
+                          description="Open the game window: start a hot-seat game against bots or friends, "
+                                      "load a save, or replay history. With --terminal, bots take every seat "
+                                      "and the game is printed in the terminal instead.")
     play.add_argument("--ruleset", help="ruleset folder or shipped ruleset id (default: default)")
-    play.add_argument("--scenario", help="scenario id (default: the ruleset's default scenario)")
-    play.add_argument("--seed", type=_seed, default=None, help="random seed (default: a fresh one)")
-    play.add_argument("--bots", choices=["random", "doctrine"], default="doctrine", help="bot kind (default: doctrine)")
-    play.add_argument("--save-dir", default=None,
-                      help="folder for the autosaves written after every turn (default: saves/)")
-    play.add_argument("--no-autosave", action="store_true", help="do not write autosaves")
+    play.add_argument("--save-dir", default=None, help="folder for saves and autosaves (default: saves/)")
+    play.add_argument("--size", default="1280x800", help="window size WIDTHxHEIGHT (default 1280x800)")
+    play.add_argument("--text-scale", type=float, default=1.0,
+                      help="text size factor, 0.8 to 1.75 (default 1.0; Ctrl+plus and Ctrl+minus change it)")
+    play.add_argument("--terminal", action="store_true", help="no window: bots play every seat, printed here")
+    play.add_argument("--scenario", help="--terminal: scenario id (default: the ruleset's default scenario)")
+    play.add_argument("--seed", type=_seed, default=None, help="--terminal: random seed (default: a fresh one)")
+    play.add_argument("--bots", choices=["random", "doctrine"], default="doctrine",
+                      help="--terminal: bot kind (default: doctrine)")
+    play.add_argument("--no-autosave", action="store_true", help="--terminal: do not write autosaves")
     play.set_defaults(func=cmd_play)
 
     sim = sub.add_parser("simulate", help="play many bot games and summarise their outcomes",
@@ -247,29 +252,20 @@ def cmd_replay(args) -> int:
 def cmd_render(args) -> int:
     import os
 
-    from .engine import player_view
-
-    try:
-        width, height = (int(x) for x in args.size.lower().split("x"))
-        if not (320 <= width <= 8000 and 240 <= height <= 8000):
-            raise ValueError
-    except ValueError:
-        raise UserError(f"--size must be WIDTHxHEIGHT between 320x240 and 8000x8000, not {args.size!r}") from None
+    width, height = _size(args.size)
     game = _load_save(args.file)
     rs = game.ruleset
     _check_view(rs, args.view)
-    st = _state_at(game, args.turn)
+    _state_at(game, args.turn)  # a clear error for a turn the save does not have
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")  # drawing needs no window
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")  # nor sound
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
     import pygame
 
-    from .client import render_view
+    from .client import render_game_screen
 
-    pygame.display.init()
-    pygame.font.init()
     try:
-        surface = render_view(rs, player_view(rs, st, args.view), (width, height))
+        surface = render_game_screen(game, args.turn, args.view, (width, height))
         try:
             pygame.image.save(surface, args.out)
         except (pygame.error, OSError) as exc:
@@ -295,7 +291,44 @@ def cmd_history_build(args) -> int:
     return EXIT_OK
 
 
+def _size(text: str) -> tuple[int, int]:
+    try:
+        width, height = (int(x) for x in text.lower().split("x"))
+        if not (320 <= width <= 8000 and 240 <= height <= 8000):
+            raise ValueError
+    except ValueError:
+        raise UserError(f"--size must be WIDTHxHEIGHT between 320x240 and 8000x8000, not {text!r}") from None
+    return width, height
+
+
 def cmd_play(args) -> int:
+    if args.terminal:
+        return cmd_play_terminal(args)
+    import os
+
+    from .client.app import TEXT_SCALES
+
+    size = _size(args.size)
+    if not TEXT_SCALES[0] <= args.text_scale <= TEXT_SCALES[-1]:
+        raise UserError(f"--text-scale must be between {TEXT_SCALES[0]} and {TEXT_SCALES[-1]}")
+    if args.ruleset is not None:
+        _load(args.ruleset)  # a broken ruleset is reported here, before a window opens
+    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+    import pygame
+
+    from .client.app import App
+    from .client.scenes.menu import MenuScene
+
+    try:
+        app = App(size, saves_dir=args.save_dir, ruleset=args.ruleset, text_scale=args.text_scale)
+    except pygame.error as exc:
+        raise UserError(f"cannot open a window ({exc}); `wargame play --terminal` plays without one") from None
+    app.switch(MenuScene(app, offer_resume=True))
+    app.run()
+    return EXIT_OK
+
+
+def cmd_play_terminal(args) -> int:
     import random
 
     from .bots import make_bots

@@ -102,6 +102,9 @@ class App:
             pygame.display.set_caption("wargame")
             self.screen = pygame.display.set_mode(size, pygame.RESIZABLE)
         else:  # off-screen: `wargame render`, benchmarks
+            if pygame.display.get_surface() is None:
+                # pygame_gui converts its text surfaces, which needs some display mode
+                pygame.display.set_mode((1, 1), pygame.HIDDEN)
             self.screen = pygame.Surface(size)
         self.manager = self._new_manager()
         self.scene: Scene | None = None

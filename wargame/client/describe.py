@@ -56,6 +56,17 @@ def dashboard_html(rs: Ruleset, view: dict[str, Any], seat: str) -> str:
     return "<br>".join(p for p in parts if p is not None)
 
 
+def umpire_dashboard_html(rs: Ruleset, view: dict[str, Any]) -> str:
+    """The umpire sees every faction: stats, capacity and score in one column."""
+    parts = ["<b>Umpire</b> (sees everything)"]
+    for fid, faction in rs.factions.items():
+        f = view["factions"][fid]
+        stats = ", ".join(f"{stat_name(s).lower()} {v}" for s, v in f["stats"].items())
+        parts += ["", f"<b>{esc(faction.name)}</b>: score {f['score']}, capacity {f['capacity_left']}",
+                  f"<font color='{MUTED}'>{esc(stats)}</font>"]
+    return "<br>".join(parts)
+
+
 def log_html(rs: Ruleset, events: Iterable[Event], month_of) -> str:
     """Events grouped by turn, newest turn first."""
     by_turn: dict[int, list[Event]] = {}
@@ -95,6 +106,18 @@ def action_html(rs: Ruleset, view: dict[str, Any], seat: str, option) -> str:
     if option.targets:
         parts.append(f"<font color='{MUTED}'>Target: click a highlighted region on the map, "
                      f"or press Tab to cycle and Enter to pick.</font>")
+    return "<br>".join(parts)
+
+
+def orders_html(rs: Ruleset, orders, turn: int) -> str:
+    """Orders given in a past turn (a replay or a rendered save), with their rationales."""
+    if not orders:
+        return f"<font color='{MUTED}'>No orders of turn {turn} are visible to this seat.</font>"
+    parts = [f"<b>Orders of turn {turn}</b>"]
+    for o in orders:
+        where = f" at {rs.regions[o.target].name}" if o.target else ""
+        why = f" <i>({esc(o.rationale)})</i>" if o.rationale else ""
+        parts.append(f"{esc(seat_name(rs, o.faction))}: {esc(rs.actions[o.action].name + where)}{why}")
     return "<br>".join(parts)
 
 

@@ -34,7 +34,8 @@ def safe_file_name(text: str) -> str:
 
 class GameScene(Scene):
     def __init__(self, app, session: Session, *, resumed: bool = False, seat: str | None = None,
-                 readonly_view: dict | None = None):
+                 readonly_view: dict | None = None, readonly_events=(), readonly_title: str = "",
+                 readonly_orders=()):
         super().__init__(app)
         self.session = session
         self.rs = session.rs
@@ -46,6 +47,9 @@ class GameScene(Scene):
         self.hover: str | None = None
         self.notice = "Resumed from the save." if resumed else ""
         self.readonly = readonly_view is not None  # `wargame render`: a picture, no controls
+        self.readonly_events = list(readonly_events)
+        self.readonly_title = readonly_title
+        self.readonly_orders = list(readonly_orders)
         self.view = self.preview_view = readonly_view
         self.options = []
         self.save_window = None
@@ -112,9 +116,9 @@ class GameScene(Scene):
         if seat in self.rs.factions:
             self.dashboard = UITextBox(D.dashboard_html(self.rs, pv, seat), L["dashboard"], m)
         else:
-            self.dashboard = UITextBox(f"<b>{esc(seat_name(self.rs, seat))}</b>", L["dashboard"], m)
-        news = self.session.news(seat) if not self.readonly else []
-        self.log = UITextBox(D.log_html(self.rs, news, self._month) if not self.readonly else "", L["log"], m)
+            self.dashboard = UITextBox(D.umpire_dashboard_html(self.rs, pv), L["dashboard"], m)
+        news = self.readonly_events if self.readonly else self.session.news(seat)
+        self.log = UITextBox(D.log_html(self.rs, news, self._month), L["log"], m)
         if not self.readonly:
             t = L["title"]
             bw, bh = px(96), t.height - px(8)
@@ -127,7 +131,7 @@ class GameScene(Scene):
                 self.save_window = None
                 self.open_save_window()
         else:
-            UITextBox(f"<font color='{D.MUTED}'>Orders are given in the client.</font>", L["orders"], m)
+            UITextBox(D.orders_html(self.rs, self.readonly_orders, self.view["turn"] - 1), L["orders"], m)
 
     def _build_phase_panel(self, rect: pygame.Rect) -> None:
         panel = UIPanel(rect, manager=self.manager)
@@ -415,7 +419,7 @@ class GameScene(Scene):
                             chosen=chosen + ([current] if current else []))
         self.board.draw_track(surface, L["track"])
         v = self.view
-        left = f"{v['date']}  Turn {v['turn']}  {v['phase'].capitalize()}"
+        left = self.readonly_title or f"{v['date']}  Turn {v['turn']}  {v['phase'].capitalize()}"
         right = f"Cohesion {v['cohesion']}   Seat: {seat_name(self.rs, v['seat'])}"
         reserve = 0 if self.readonly else self.app.px(210)
         self.board.draw_title(surface, L["title"], left, right, reserve_right=reserve)
