@@ -16,6 +16,7 @@ import pygame
 import pygame_gui
 
 from . import palette as P
+from .mapview import reset_fonts
 from .theme import build_theme, font_size
 
 BASE_SIZE = (1280, 800)
@@ -93,6 +94,7 @@ class App:
         from ..persist import saves_home
 
         pygame.init()
+        reset_fonts()
         pygame.key.set_repeat(350, 40)
         self.saves_dir = Path(saves_dir) if saves_dir is not None else saves_home()
         self.default_ruleset = ruleset

@@ -28,6 +28,11 @@ _WAR_COUNTRIES = ("ukraine", "russia")
 _FONTS: dict[tuple[int, bool], pygame.font.Font] = {}
 
 
+def reset_fonts() -> None:
+    """Forget cached fonts: they die with pygame.quit(), and a new App may start pygame again."""
+    _FONTS.clear()
+
+
 def font(size: int, italic: bool = False) -> pygame.font.Font:
     """pygame's default font (always available), cached by size."""
     if not pygame.font.get_init():
