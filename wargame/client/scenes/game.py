@@ -218,15 +218,16 @@ class GameScene(Scene):
                 f"Answer now, or let it pass: an unanswered crossing costs credibility and invites the next step.")
         if "probability" in crossing:
             html += f"<br><font color='{D.MUTED}'>Staff estimate that you would answer: {crossing['probability']:.0%}.</font>"
-        top = pad + px(36)
-        text_h = px(80)
-        UITextBox(html, pygame.Rect(pad, top, rect.width - 2 * pad, text_h), m, container=panel)
-        y = top + text_h + px(6)
         locked = self.view["cohesion"] <= 0
         choices = [(r, not (locked and r.alliance)) for r in line.responses]
         cols = 2
         bw = (rect.width - (cols + 1) * pad) // cols
         bh = px(34)
+        rows = (len(choices) + cols - 1) // cols + 1  # the responses, then "let it pass"
+        top = pad + px(36)
+        text_h = rect.height - top - rows * (bh + pad) - pad
+        UITextBox(html, pygame.Rect(pad, top, rect.width - 2 * pad, text_h), m, container=panel)
+        y = top + text_h + pad
         for i, (resp, ok) in enumerate(choices):
             rung = self.rs.rungs[resp.rung].name if 0 <= resp.rung < len(self.rs.rungs) else ""
             label = f"{i + 1}. {resp.name} (rung {resp.rung})"
@@ -344,7 +345,7 @@ class GameScene(Scene):
         rect = pygame.Rect((w - px(520)) // 2, (h - px(200)) // 2, px(520), px(200))
         self.save_window = UIWindow(rect, m, window_display_title="Save the game", object_id="#save_window")
         inner_w = rect.width - px(40)
-        UILabel(pygame.Rect(px(10), px(6), inner_w, px(26)), f"File name (in {self.app.saves_dir}):", m,
+        UILabel(pygame.Rect(px(10), px(6), inner_w, px(26)), "File name (saved in the saves folder):", m,
                 container=self.save_window)
         title = self.session.game.header.title or "game"
         self.save_name = UITextEntryLine(pygame.Rect(px(10), px(36), inner_w, px(34)), m, container=self.save_window,
