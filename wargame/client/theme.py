@@ -25,8 +25,20 @@ def _font(scale: float, size: int = BASE_FONT, bold: bool = False) -> dict[str, 
     return {"name": "noto_sans", "size": str(font_size(scale, size)), "bold": "1" if bold else "0"}
 
 
+# pygame_gui reads only colours from "defaults": each widget type names its font itself
+_WIDGETS = ("button", "label", "drop_down_menu", "selection_list", "text_entry_line", "text_box",
+            "window", "horizontal_slider", "message_window", "confirmation_dialog")
+
+
 def build_theme(scale: float) -> dict[str, Any]:
     """A pygame_gui theme dictionary for a UI scale factor (1.0 at 1280x800)."""
+    theme = _theme(scale)
+    for kind in _WIDGETS:
+        theme.setdefault(kind, {}).setdefault("font", _font(scale))
+    return theme
+
+
+def _theme(scale: float) -> dict[str, Any]:
     panel, text, accent = _hex(P.PANEL), _hex(P.PANEL_TEXT), _hex(P.ACCENT)
     return {
         "defaults": {

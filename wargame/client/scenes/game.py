@@ -242,7 +242,7 @@ class GameScene(Scene):
     # --- orders: picking, undoing, handing in -------------------------------------------------
     def _option_label(self, option) -> str:
         a = option.action
-        return f"{a.name}  (rung {a.rung})"
+        return a.name
 
     def _selected_option(self):
         return next((o for o in self.options if o.action.id == self.selected), None)

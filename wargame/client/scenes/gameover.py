@@ -1,0 +1,343 @@
+"""Game over: how the war ended, the scores, the escalation chart and the debrief.
+
+The debrief is the seminar's payoff: every red line's hidden tolerance and resolve set beside what
+the other sides could see (the declared threshold and the credibility), so the group can talk about
+where perceived and true risk parted. Everything reads the umpire's view of the final state, which
+is computed once: the game cannot change any more.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pygame
+from pygame_gui.elements import UILabel, UITextBox
+
+from ...engine import final_scores, month_label, player_view, shared_penalty
+from ...persist import EXTENSION
+from .. import palette as P
+from ..app import Scene
+from ..board import seat_name
+from ..chart import draw_escalation_chart, ui_font
+from ..text import esc, title_case_id
+
+HEADLINES = {
+    "nuclear_exchange": "Strategic nuclear exchange: everyone loses",
+    "settlement": "A negotiated settlement",
+    "collapse_ukraine": "Ukraine's defence collapses",
+    "collapse_russia": "Russia's war effort collapses",
+    "alliance_fracture": "The Western alliance breaks apart",
+    "turn_limit": "The war grinds on to the last turn",
+}
+TURN_LIMIT_TEXT = ("The scenario's last turn ended. Objectives decide the score, minus a shared penalty "
+                   "that grows with the highest rung reached.")
+WINNER = (255, 236, 170)  # a warm highlight behind the winning row
+NUCLEAR_BANNER = (110, 12, 30)  # the banner after a nuclear exchange: deep crimson, light text reads
+GAP = 10  # credibility and resolve this many points apart (or more) get a verdict
+
+
+# --- pure helpers (tested directly) ------------------------------------------------------------
+
+def headline(outcome: str | None) -> str:
+    if outcome is None:
+        return "The game has not ended"
+    return HEADLINES.get(outcome, title_case_id(outcome))
+
+
+def outcome_text(rs, outcome: str | None) -> str:
+    rule = next((o for o in rs.outcomes if o.id == outcome), None)
+    if rule is not None and rule.description:
+        return rule.description
+    return TURN_LIMIT_TEXT if outcome == "turn_limit" else ""
+
+
+def trigger_text(rs, trigger: str) -> str:
+    if not trigger:
+        return ""
+    if trigger == "inadvertent":
+        return "inadvertent escalation (no side chose the last step)"
+    return seat_name(rs, trigger) if trigger in rs.factions else title_case_id(trigger)
+
+
+def score_rows(rs, scores: dict[str, int | None]) -> list[tuple[str, str, str, bool]]:
+    """(faction id, name, score text, winner?) in seat order; "all lose" after a nuclear exchange."""
+    known = [v for v in scores.values() if v is not None]
+    best = max(known) if known else None
+    return [(fid, seat_name(rs, fid), "all lose" if v is None else str(v), v is not None and v == best)
+            for fid, v in ((f, scores.get(f)) for f in rs.factions)]
+
+
+def pct(x: float) -> str:
+    return f"{round(float(x) * 100)}%"
+
+
+def save_name(header) -> str:
+    """A safe file name for the final save: the game's title (or id) in letters, digits, - _ ."""
+    base = re.sub(r"[^A-Za-z0-9._-]+", "-", header.title or header.game_id).strip("-.")[:60] or "game"
+    return f"{base}-final{EXTENSION}"
+
+
+def _hex(colour) -> str:
+    return "#{:02x}{:02x}{:02x}".format(*colour[:3])
+
+
+def _verdict(entry: dict) -> tuple[str, tuple]:
+    """One sentence on the gap between how credible a line looked and how meant it was."""
+    # compared in whole percent, as shown, so the verdict never contradicts the numbers
+    cred, resolve = round(float(entry["credibility"]) * 100), round(float(entry["resolve"]) * 100)
+    if not entry["active"] and not entry["crossed"]:
+        return "Never in force in this game.", P.TEXT_MUTED
+    if resolve >= cred + GAP:
+        note = "Taken less seriously than it was meant: true risk above perceived risk."
+        if entry["unanswered"]:
+            note = f"Left unanswered {entry['unanswered']}x, so others pushed on; yet the resolve stayed."
+        return note, P.OI_VERMILLION
+    if cred >= resolve + GAP:
+        return "Believed more than it was meant: the line held partly as a bluff.", P.OI_BLUE
+    return "Credibility roughly matched the true resolve.", P.TEXT_MUTED
+
+
+def summary_html(rs, view: dict, start_month: str, header=None) -> str:
+    """What the outcome means, the game in a few numbers, and who sat at the table."""
+    lines = view["red_lines"].values()
+    crossed = sum(e["crossed"] for e in lines)
+    unanswered = sum(e["unanswered"] for e in lines)
+    high = sum(1 for v in view["history"] if v >= rs.settings.inadvertent_from)
+    facts = [
+        f"Turns played: {view['turn']} ({start_month} to {view['date']})",
+        f"Red lines crossed: {crossed}, left unanswered: {unanswered}",
+        f"Turns ending at rung {rs.settings.inadvertent_from} or higher: {high}",
+        f"Alliance cohesion at the end: {view['cohesion']} of {rs.settings.cohesion_max}",
+    ]
+    if header is not None:
+        seats = ", ".join(f"{seat_name(rs, f)} ({header.seats.get(f, '?')})" for f in rs.factions)
+        facts.append(f"Seats: {seats}")
+    text = outcome_text(rs, view["outcome"])
+    return (f"{esc(text)}<br><br>" if text else "") + "<br>".join(esc(f) for f in facts)
+
+
+def debrief_html(rs, view: dict, scenario) -> str:
+    """Every red line: owner, declared threshold vs hidden tolerance, credibility vs hidden resolve,
+    and how often it was crossed and left unanswered (a pygame_gui text box's HTML subset)."""
+    parts = ["<font color='{}'>Hidden numbers in <b>bold</b>: the umpire saw them, the players did not. "
+             "A line whose resolve exceeds its credibility was riskier than it looked.</font><br>"
+             .format(_hex(P.TEXT_MUTED))]
+    for lid, entry in view["red_lines"].items():
+        rl = rs.red_lines[lid]
+        setup = scenario.red_lines.get(lid) if scenario is not None else None
+        decl0 = setup.declared_threshold if setup and setup.declared_threshold is not None else rl.declared_threshold
+        cred0 = setup.credibility if setup and setup.credibility is not None else rl.credibility
+        owner = seat_name(rs, rl.owner)
+        # the start value in brackets when it moved (Noto Sans in pygame_gui lacks an arrow glyph)
+        drift = f"{entry['declared']}" + (f" (was {decl0})" if decl0 != entry["declared"] else "")
+        cmove = pct(entry["credibility"]) + (f" (was {pct(cred0)})" if pct(cred0) != pct(entry["credibility"]) else "")
+        note, colour = _verdict(entry)
+        parts.append(
+            f"<font color='{_hex(P.OWNER.get(rl.owner, P.TEXT))}'><b>{esc(owner)}</b></font>  "
+            f"<b>{esc(rl.name)}</b>{'' if entry['active'] else ' (withdrawn or never declared)'}<br>"
+            f"declared threshold {drift}, true tolerance <b>{entry['tolerance']}</b> "
+            f"(pressure {entry['pressure']}) · credibility {cmove}, true resolve <b>{pct(entry['resolve'])}</b> · "
+            f"crossed {entry['crossed']}, unanswered {entry['unanswered']}<br>"
+            f"<font color='{_hex(colour)}'><i>{esc(note)}</i></font><br>")
+    return "<br>".join(parts)
+
+
+# --- the scene --------------------------------------------------------------------------------
+
+class GameOverScene(Scene):
+    def __init__(self, app, session):
+        super().__init__(app)
+        self.session = session
+        rs, st = session.rs, session.state
+        self.view = player_view(rs, st, "umpire")  # the final state never changes: read it once
+        self.scenario = rs.scenarios.get(st.scenario)
+        self.scores = final_scores(rs, st)
+        self.rows = score_rows(rs, self.scores)
+        self.penalty = shared_penalty(rs, st) if st.outcome != "nuclear_exchange" else 0
+        self.headline = headline(st.outcome)
+        self.debrief = debrief_html(rs, self.view, self.scenario)
+        self.notice = ""
+        self.saved_path: Path | None = None
+        self._scroll = 0.0  # the debrief's scroll position, kept across rebuilds
+
+    # --- layout (build) -----------------------------------------------------------------------
+    def _font_px(self, size: float) -> int:
+        return max(9, round(size * self.app.ui_scale))
+
+    def build(self) -> None:
+        app, m, px = self.app, self.manager, self.app.px
+        w, h = app.size
+        margin = px(24)
+        subs = 2 if self.view["nuclear_trigger"] else 1
+        lines = ui_font(self._font_px(40), True).get_linesize() + subs * ui_font(self._font_px(19)).get_linesize()
+        self.banner = pygame.Rect(0, 0, w, max(px(100), lines + px(28)))
+        top = self.banner.bottom + px(16)
+        left_w = max(px(380), min(px(440), w // 3))
+        self.left = pygame.Rect(margin, top, left_w, h - top - margin)
+        right_x = self.left.right + margin
+        right = pygame.Rect(right_x, top, w - right_x - margin, h - top - margin)
+
+        # scores: a drawn table whose row height follows the text scale
+        self.row_h = max(px(38), ui_font(self._font_px(18)).get_linesize() + px(10))
+        head_h = ui_font(self._font_px(22), True).get_linesize() + px(8)
+        note_h = ui_font(self._font_px(13)).get_linesize() + px(16)
+        self.scores_rect = pygame.Rect(self.left.x, self.left.y, left_w, head_h + self.row_h * len(self.rows) + note_h)
+        self.table_top = self.left.y + head_h
+
+        # buttons: a 2 x 2 grid at the bottom of the left column
+        bh, gap = max(px(44), ui_font(self._font_px(17), True).get_linesize() + px(14)), px(10)
+        half = (left_w - gap) // 2
+        by = self.left.bottom - 2 * bh - gap
+        self.button((self.left.x, by, half, bh), "Save as...  [S]", self.save, key=pygame.K_s,
+                    object_id="@primary", tooltip="Write the finished game to the saves folder.")
+        self.button((self.left.x + half + gap, by, half, bh), "Open as replay  [R]", self.open_replay,
+                    key=pygame.K_r, tooltip="Watch the game again turn by turn, and branch from any turn.")
+        self.button((self.left.x, by + bh + gap, half, bh), "Main menu  [Esc]", self.main_menu,
+                    key=pygame.K_ESCAPE)
+        self.button((self.left.x + half + gap, by + bh + gap, half, bh), "Quit  [Q]", self.app.quit, key=pygame.K_q)
+
+        # what the outcome means, and where the save went, between the table and the buttons
+        y = self.scores_rect.bottom + px(12)
+        notice_h = px(56) if self.notice else 0
+        desc_h = by - px(10) - notice_h - y
+        if desc_h > px(40):
+            start = month_label(self.session.rs, self.session.state, 1)
+            UITextBox(summary_html(self.session.rs, self.view, start, self.session.game.header),
+                      pygame.Rect(self.left.x, y, left_w, desc_h), m, object_id="@small")
+        if self.notice:
+            self.notice_box = UITextBox(esc(self.notice), pygame.Rect(self.left.x, by - px(8) - notice_h, left_w,
+                                                                      notice_h), m, object_id="@small")
+
+        # right column: the chart (drawn), then the debrief
+        self.chart_rect = pygame.Rect(right.x, right.y, right.width, round(right.height * 0.5))
+        y = self.chart_rect.bottom + px(12)
+        lh = ui_font(self._font_px(22), True).get_linesize()
+        UILabel(pygame.Rect(right.x, y, right.width, lh + px(4)), "Debrief: what each side really meant", m,
+                object_id="@heading")
+        y += lh + px(8)
+        self.debrief_box = UITextBox(self.debrief, pygame.Rect(right.x, y, right.width, right.bottom - y), m)
+        self._restore_scroll()
+        keys = ((pygame.K_PAGEDOWN, 1.0), (pygame.K_PAGEUP, -1.0), (pygame.K_DOWN, 0.25), (pygame.K_UP, -0.25))
+        for key, step in keys:
+            self.bind(key, lambda step=step: self.scroll(step))
+
+    # --- events -------------------------------------------------------------------------------
+    def scroll(self, pages: float) -> None:
+        """Scroll the debrief by `pages` screenfuls (keyboard: PgUp/PgDn, arrows)."""
+        bar = getattr(self.debrief_box, "scroll_bar", None)
+        if bar is None:
+            return
+        limit = max(0.0, 1.0 - bar.visible_percentage)
+        self._scroll = max(0.0, min(limit, bar.start_percentage + pages * bar.visible_percentage * 0.9))
+        bar.set_scroll_from_start_percentage(self._scroll)
+
+    def _restore_scroll(self) -> None:
+        bar = getattr(self.debrief_box, "scroll_bar", None)
+        if bar is not None and self._scroll:
+            bar.set_scroll_from_start_percentage(min(self._scroll, max(0.0, 1.0 - bar.visible_percentage)))
+
+    def handle_event(self, event) -> None:
+        bar = getattr(self.debrief_box, "scroll_bar", None)
+        if bar is not None:
+            self._scroll = bar.start_percentage  # remember mouse scrolling too
+
+    # --- actions ------------------------------------------------------------------------------
+    def save(self) -> None:
+        path = self.app.saves_dir / save_name(self.session.game.header)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.saved_path = self.session.save_as(path)
+            self.notice = f"Saved to {self.saved_path}"
+        except OSError as exc:
+            self.notice = f"Could not save to {path}: {exc.strerror or exc}"
+        self.app.rebuild()
+
+    def open_replay(self) -> None:
+        try:
+            from .replay import ReplayScene
+        except ImportError:
+            self.notice = "The replay viewer is not available in this build."
+            self.app.rebuild()
+            return
+        self.app.switch(ReplayScene(self.app, self.session.game, path=self.saved_path))
+
+    def main_menu(self) -> None:
+        from .menu import MenuScene
+
+        self.app.switch(MenuScene(self.app))
+
+    # --- drawing (reads only) -----------------------------------------------------------------
+    def draw(self, surface: pygame.Surface) -> None:
+        surface.fill(P.BACKGROUND)
+        self._draw_banner(surface)
+        self._draw_scores(surface)
+        rs, st = self.session.rs, self.session.state
+        draw_escalation_chart(surface, self.chart_rect, rs, self.view["history"],
+                              start_level=self.scenario.escalation if self.scenario else None,
+                              peak=self.view["peak"], month_of=lambda t: month_label(rs, st, t),
+                              scale=self.app.ui_scale)
+
+    def _fit(self, text: str, size: int, bold: bool, width: int):
+        """A font for `text` at `size`, shrunk until it fits `width` (a long headline, big text)."""
+        while size > 12 and ui_font(size, bold).size(text)[0] > width:
+            size -= 2
+        return ui_font(size, bold)
+
+    def _draw_banner(self, surface) -> None:
+        rs, v, px = self.session.rs, self.view, self.app.px
+        b = self.banner
+        surface.fill(NUCLEAR_BANNER if v["outcome"] == "nuclear_exchange" else P.TITLE_BAR, b)
+        # a stripe in the colour of the highest rung reached
+        surface.fill(P.rung_colour(v["peak"]), pygame.Rect(0, 0, px(14), b.height))
+        x, width = px(40), b.width - px(80)
+        f = self._fit(self.headline, self._font_px(40), True, width)
+        y = b.y + px(14)
+        surface.blit(f.render(self.headline, True, P.TITLE_TEXT), (x, y))
+        y += f.get_linesize()
+        when = f"Ended after turn {v['turn']} ({v['date']})" if v["outcome"] else f"Turn {v['turn']} ({v['date']})"
+        rung = rs.rungs[v["peak"]].name if 0 <= v["peak"] < len(rs.rungs) else ""
+        sub = f"{when}  ·  highest rung {v['peak']}" + (f": {rung}" if rung else "")
+        trig = trigger_text(rs, v["nuclear_trigger"])
+        trig_line = f"Last step to the exchange: {trig}" if trig else ""
+        for line, colour in ((sub, P.TITLE_TEXT), (trig_line, (255, 190, 150))):
+            if line:
+                f2 = self._fit(line, self._font_px(19), False, width)
+                surface.blit(f2.render(line, True, colour), (x, y))
+                y += f2.get_linesize()
+
+    def _draw_scores(self, surface) -> None:
+        px, r = self.app.px, self.scores_rect
+        surface.fill(P.PANEL, r)
+        pygame.draw.rect(surface, P.PANEL_EDGE, r, 1)
+        pad = px(12)
+        surface.blit(ui_font(self._font_px(22), True).render("Final scores", True, P.TEXT), (r.x + pad, r.y + px(6)))
+        f, fb = ui_font(self._font_px(18)), ui_font(self._font_px(18), True)
+        y = self.table_top
+        for fid, name, score, winner in self.rows:
+            row = pygame.Rect(r.x + 1, y, r.width - 2, self.row_h)
+            if winner:
+                surface.fill(WINNER, row)
+            chip = pygame.Rect(r.x + pad, row.y + px(8), px(8), row.height - px(16))
+            surface.fill(P.OWNER.get(fid, P.TEXT_MUTED), chip)
+            font = fb if winner else f
+            img = font.render(name, True, P.TEXT)
+            surface.blit(img, (chip.right + pad, row.centery - img.get_height() // 2))
+            if winner:  # a badge after the name
+                tag = ui_font(self._font_px(12), True).render("WINNER", True, P.ACCENT_TEXT)
+                badge = tag.get_rect().inflate(px(12), px(4))
+                badge.midleft = (chip.right + pad + img.get_width() + px(10), row.centery)
+                pygame.draw.rect(surface, P.ACCENT, badge, border_radius=px(4))
+                surface.blit(tag, tag.get_rect(center=badge.center))
+            img = font.render(score, True, P.OI_VERMILLION if score == "all lose" else P.TEXT)
+            surface.blit(img, (row.right - pad - img.get_width(), row.centery - img.get_height() // 2))
+            pygame.draw.line(surface, (225, 223, 218), (row.x + pad, row.bottom - 1), (row.right - pad, row.bottom - 1))
+            y += self.row_h
+        if self.penalty:
+            note = f"Objectives minus a shared penalty of {self.penalty} for the highest rung reached."
+        elif self.view["outcome"] == "nuclear_exchange":
+            note = "After a strategic nuclear exchange nobody scores."
+        else:
+            note = "Scores are the objectives each side held, turn by turn."
+        fs = self._fit(note, self._font_px(13), False, r.width - 2 * pad)
+        surface.blit(fs.render(note, True, P.TEXT_MUTED), (r.x + pad, y + px(6)))
