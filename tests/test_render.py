@@ -11,6 +11,7 @@ import pygame
 import pytest
 
 from wargame.client import MapView, TrackView, layout, palette, render_view
+from wargame.client.mapview import reset_fonts
 from wargame.engine import new_game, player_view
 from wargame.persist import load_save, saves_home
 
@@ -20,6 +21,7 @@ SIZE = (1280, 800)
 @pytest.fixture(scope="module", autouse=True)
 def _pygame():
     pygame.init()
+    reset_fonts()  # an earlier test module may have quit pygame, which kills cached fonts
     yield
 
 

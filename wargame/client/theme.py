@@ -65,6 +65,7 @@ def _theme(scale: float) -> dict[str, Any]:
                                  "hovered_bg": _hex(P.ACCENT_HOVER), "hovered_text": _hex(P.ACCENT_TEXT)},
                      "font": _font(scale, 17, bold=True)},
         "@big": {"font": _font(scale, 20, bold=True)},
+        "@drop_up": {"misc": {"expand_direction": "up"}},  # drop-downs at the bottom of a screen
         # the handover screen: light centred text on the dark title colour
         "@title_centre": {"font": _font(scale, 40, bold=True),
                           "colours": {"normal_text": _hex(P.TITLE_TEXT)}, "misc": {"text_horiz_alignment": "center"}},

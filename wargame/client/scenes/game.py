@@ -145,7 +145,7 @@ class GameScene(Scene):
     def _build_orders(self, panel, rect: pygame.Rect) -> None:
         m, px = self.manager, self.app.px
         pad = px(8)
-        list_w = rect.width * 5 // 12
+        list_w = rect.width * 9 // 20
         row_h = px(34)
         # list/detail, then the "picked" line (28 + 4) and the button row
         body_h = rect.height - 3 * pad - px(26) - px(32) - row_h - px(6)
