@@ -303,3 +303,25 @@ def test_idle_client_does_not_redraw(app, rs, tmp_path):
     assert app.tick(0.1) is False, "nothing changed, yet the client drew a frame"
     pygame.event.post(pygame.event.Event(pygame.MOUSEMOTION, pos=(500, 300), rel=(1, 1), buttons=(0, 0, 0), touch=False))
     assert app.pump() is True
+
+
+def test_orders_handed_in_survive_a_crash_mid_turn(app, rs, tmp_path):
+    session = new_session(rs, tmp_path, humans=("ukraine", "nato_hawk"))
+    app.switch(GameScene(app, session))
+    app.pump()
+    scene = play_screen(app)
+    first = scene.seat
+    press(app, pygame.K_DOWN)
+    press(app, pygame.K_RETURN)
+    press(app, pygame.K_f)  # hand in: the handover to the next seat autosaves the half-played turn
+    assert isinstance(app.scene, HandoverScene)
+    assert session.state.turn == 1 and first in session.state.done
+    app.switch(MenuScene(app, offer_resume=True))  # a fresh start after a crash
+    app.pump()
+    click(app, app.scene.dialog.confirm_button.rect.center)
+    for _ in range(3):
+        app.pump()
+    resumed = play_screen(app)
+    assert resumed.session.state.turn == 1
+    assert first in resumed.session.state.done
+    assert resumed.seat != first

@@ -239,6 +239,8 @@ class App:
             if not events and pygame.time.get_ticks() - self.last_event_ms < TOOLTIP_WINDOW_MS:
                 self.dirty = True
             self.tick(min(dt, 0.25))
+        if self.scene is not None:
+            self.scene.leave()  # the game scene autosaves here, so closing the window loses nothing
         pygame.quit()
 
 

@@ -174,6 +174,11 @@ class Session:
             if written is not None:
                 self.last_autosave = written
 
+    def autosave_now(self) -> None:
+        """Keep in-turn progress (orders already handed in) safe when the screen changes or closes."""
+        if self.autosaver is not None and not self.over:
+            self.last_autosave = self.autosaver.save_now(self.game)
+
     def save_as(self, path: Path | str) -> Path:
         path = Path(path)
         save_game(path, self.game)

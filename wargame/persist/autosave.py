@@ -27,6 +27,10 @@ class Autosaver:
         """Save when a turn has completed since the last autosave; returns the file written."""
         if game.turns == self._turns_saved:
             return None
+        return self.save_now(game)
+
+    def save_now(self, game: SavedGame) -> Path:
+        """Save at once, also in the middle of a turn (the client does so whenever a seat hands over)."""
         self._turns_saved = game.turns
         path = self.folder / f"{AUTOSAVE_PREFIX}{game.header.game_id[:12]}-{game.turns:04d}{EXTENSION}"
         save_game(path, game)

@@ -381,6 +381,10 @@ class GameScene(Scene):
 
         self.app.switch(MenuScene(self.app))
 
+    def leave(self) -> None:
+        if not self.readonly and self.started:
+            self.session.autosave_now()
+
     # --- events and drawing -------------------------------------------------------------------
     def handle_event(self, event) -> None:
         if self.readonly:
