@@ -306,6 +306,7 @@ def cmd_play(args) -> int:
         return cmd_play_terminal(args)
     import os
 
+    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
     from .client.app import TEXT_SCALES
 
     size = _size(args.size)
@@ -313,7 +314,6 @@ def cmd_play(args) -> int:
         raise UserError(f"--text-scale must be between {TEXT_SCALES[0]} and {TEXT_SCALES[-1]}")
     if args.ruleset is not None:
         _load(args.ruleset)  # a broken ruleset is reported here, before a window opens
-    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
     import pygame
 
     from .client.app import App
