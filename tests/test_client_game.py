@@ -6,7 +6,6 @@ os.environ["SDL_VIDEODRIVER"] = "dummy"
 os.environ["SDL_AUDIODRIVER"] = "dummy"
 
 import pygame
-import pygame_gui
 import pytest
 
 from wargame.engine import EndOrders, Order, React, Vote, player_view

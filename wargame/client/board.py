@@ -93,20 +93,23 @@ class Board:
     # --- the title bar ------------------------------------------------------------------------
     def draw_title(self, surface: pygame.Surface, rect: pygame.Rect, left: str, right: str,
                    reserve_right: int = 0) -> None:
-        """Date and turn on the left, the escalation chip in the middle, `right` before the buttons."""
-        view = self.view
-        surface.fill(P.TITLE_BAR, rect)
-        level = view.get("escalation", 0)
-        rung = next((r for r in self.rs.rungs if r.level == level), None)
-        mid = f"Escalation {level}" + (f": {rung.name}" if rung else "")
-        size = max(14, round(rect.height * 0.55))
-        f = font(size)
-        y = rect.centery - f.get_height() // 2 + 2
-        surface.blit(f.render(left, True, P.TITLE_TEXT), (rect.x + 12, y))
-        chip_col = P.rung_colour(level)
-        m = f.render(mid, True, P.text_on(chip_col))
-        chip = m.get_rect(center=(rect.x + round(rect.width * 0.42), rect.centery)).inflate(16, 8)
-        surface.fill(chip_col, chip)
-        surface.blit(m, m.get_rect(center=chip.center))
-        r = f.render(right, True, P.TITLE_TEXT)
-        surface.blit(r, (rect.right - reserve_right - r.get_width() - 12, y))
+        draw_title_bar(surface, rect, self.rs, self.view.get("escalation", 0), left, right, reserve_right)
+
+
+def draw_title_bar(surface: pygame.Surface, rect: pygame.Rect, rs: Ruleset, level: int, left: str, right: str,
+                   reserve_right: int = 0) -> None:
+    """Date and turn on the left, the escalation chip in the middle, `right` before any buttons."""
+    surface.fill(P.TITLE_BAR, rect)
+    rung = next((r for r in rs.rungs if r.level == level), None)
+    mid = f"Escalation {level}" + (f": {rung.name}" if rung else "")
+    size = max(14, round(rect.height * 0.55))
+    f = font(size)
+    y = rect.centery - f.get_height() // 2 + 2
+    surface.blit(f.render(left, True, P.TITLE_TEXT), (rect.x + 12, y))
+    chip_col = P.rung_colour(level)
+    m = f.render(mid, True, P.text_on(chip_col))
+    chip = m.get_rect(center=(rect.x + round(rect.width * 0.42), rect.centery)).inflate(16, 8)
+    surface.fill(chip_col, chip)
+    surface.blit(m, m.get_rect(center=chip.center))
+    r = f.render(right, True, P.TITLE_TEXT)
+    surface.blit(r, (rect.right - reserve_right - r.get_width() - 12, y))
