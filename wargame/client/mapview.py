@@ -28,9 +28,14 @@ _WAR_COUNTRIES = ("ukraine", "russia")
 _FONTS: dict[tuple[int, bool], pygame.font.Font] = {}
 
 
+_TEXTS: dict[tuple, pygame.Surface] = {}
+_TEXT_CACHE_MAX = 4096
+
+
 def reset_fonts() -> None:
     """Forget cached fonts: they die with pygame.quit(), and a new App may start pygame again."""
     _FONTS.clear()
+    _TEXTS.clear()
 
 
 def font(size: int, italic: bool = False) -> pygame.font.Font:
@@ -47,7 +52,22 @@ def font(size: int, italic: bool = False) -> pygame.font.Font:
 
 def render_text(text: str, size: int, colour: P.Colour, halo: P.Colour | None = None,
                 italic: bool = False) -> pygame.Surface:
-    """Text, optionally with a 1-pixel halo so it reads on any background."""
+    """Text, optionally with a 1-pixel halo so it reads on any background.
+
+    Remembered: map labels repeat every redraw and the halo costs nine blits. Callers only
+    blit the result, never draw on it.
+    """
+    key = (text, size, colour, halo, italic)
+    cached = _TEXTS.get(key)
+    if cached is not None:
+        return cached
+    if len(_TEXTS) >= _TEXT_CACHE_MAX:
+        _TEXTS.clear()
+    _TEXTS[key] = out = _render_text(text, size, colour, halo, italic)
+    return out
+
+
+def _render_text(text: str, size: int, colour: P.Colour, halo: P.Colour | None, italic: bool) -> pygame.Surface:
     f = font(size, italic)
     body = f.render(text, True, colour)
     if halo is None:
@@ -318,9 +338,10 @@ class MapView:
         front: list[pygame.Rect] = []   # samples along the front line
 
         def overlap(r: pygame.Rect, rects: list[pygame.Rect] | None = None) -> int:
+            rects = taken if rects is None else rects
             total = 0
-            for t in taken if rects is None else rects:
-                c = r.clip(t)
+            for i in r.collidelistall(rects):  # found in C; only the few hits are measured
+                c = r.clip(rects[i])
                 total += c.width * c.height
             return total
 
