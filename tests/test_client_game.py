@@ -324,3 +324,40 @@ def test_orders_handed_in_survive_a_crash_mid_turn(app, rs, tmp_path):
     assert resumed.session.state.turn == 1
     assert first in resumed.session.state.done
     assert resumed.seat != first
+
+
+def test_map_zooms_pans_and_keeps_clicks_true(app, rs, tmp_path):
+    session = new_session(rs, tmp_path, humans=("ukraine",))
+    app.switch(GameScene(app, session))
+    app.pump()
+    scene = play_screen(app)
+    board, rect = scene.board, scene.layout["map"]
+    whole = board.map.bounds
+    pygame.mouse.set_pos(rect.center)
+    for _ in range(3):
+        press(app, pygame.K_EQUALS)
+    assert board.zoom_level > 1.9
+    zoomed = board.map.bounds
+    assert zoomed[1] - zoomed[0] < whole[1] - whole[0]
+    # drag with the right button: the map moves, no order is picked
+    for etype, extra in ((pygame.MOUSEBUTTONDOWN, {"button": 3}), (pygame.MOUSEMOTION, {"rel": (40, 0), "buttons": (0, 0, 1)}),
+                         (pygame.MOUSEBUTTONUP, {"button": 3})):
+        pygame.event.post(pygame.event.Event(etype, pos=rect.center, touch=False, **extra))
+        app.pump()
+    assert board.map.bounds[0] < zoomed[0] and scene.picks == []
+    # a click on a target region still picks that region at this zoom
+    targeted = next(o for o in scene.options if o.targets)
+    scene.select_action(targeted.action.id)
+    app.pump()
+    target = next((t for t in targeted.targets if board.map.bounds[0] < rs.regions[t].label[0] < board.map.bounds[1]
+                   and board.map.bounds[2] < rs.regions[t].label[1] < board.map.bounds[3]), None)
+    if target is not None:
+        board.map.fit(pygame.Rect(0, 0, *rect.size))
+        x, y = board.map.project(*rs.regions[target].label)
+        click(app, (round(x) + rect.x, round(y) + rect.y))
+        assert [p.target for p in scene.picks] == [target]
+    press(app, pygame.K_z)
+    assert board.map.bounds == whole
+    for _ in range(30):
+        press(app, pygame.K_MINUS)
+    assert board.map.bounds == whole, "zooming out stops at the whole map"

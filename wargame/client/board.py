@@ -41,12 +41,22 @@ def game_layout(size: tuple[int, int], scale: float) -> dict[str, pygame.Rect]:
     }
 
 
+MAX_ZOOM = 6.0  # the closest view shows a sixth of the whole map's width
+ZOOM_STEP = 1.25
+
+
 class Board:
-    """Draws from a view; `set_view` with a new view invalidates the cached pictures."""
+    """Draws from a view; `set_view` with a new view invalidates the cached pictures.
+
+    The map zooms (wheel, + and -) and pans (drag with the right or middle button) so that the
+    crowded front can be read; Z shows the whole map again; the legend can be hidden.
+    """
 
     def __init__(self, rs: Ruleset):
         self.rs = rs
         self.map = MapView(rs)
+        self.home = self.map.bounds
+        self._drag_button: int | None = None
         self.track = TrackView(rs)
         self.view: dict[str, Any] | None = None
         self._version = 0
@@ -56,6 +66,12 @@ class Board:
     def set_view(self, view: dict[str, Any]) -> None:
         self.view = view
         self._version += 1
+
+    def set_scale(self, scale: float) -> None:
+        """Text size on the map and track: the window's size and the client's text scale."""
+        if scale != self.map.text_scale:
+            self.map.text_scale = self.track.text_scale = scale
+            self._version += 1
 
     # --- the map ------------------------------------------------------------------------------
     def draw_map(self, surface: pygame.Surface, rect: pygame.Rect, hover: str | None = None,
@@ -80,6 +96,66 @@ class Board:
             return None
         self.map.fit(pygame.Rect(0, 0, *rect.size))
         return self.map.region_at((pos[0] - rect.x, pos[1] - rect.y))
+
+    # --- zoom and pan -------------------------------------------------------------------------
+    @property
+    def zoom_level(self) -> float:
+        return (self.home[1] - self.home[0]) / (self.map.bounds[1] - self.map.bounds[0])
+
+    def zoom(self, rect: pygame.Rect, factor: float, pos: tuple[int, int] | None = None) -> None:
+        """Zoom by `factor` (above 1: closer) keeping the point under `pos` (default: the centre) still."""
+        self.map.fit(pygame.Rect(0, 0, *rect.size))
+        px, py = (pos[0] - rect.x, pos[1] - rect.y) if pos else (rect.width / 2, rect.height / 2)
+        lon, lat = self.map.unproject(px, py)
+        lon0, lon1, lat0, lat1 = self.map.bounds
+        target = max(1.0, min(MAX_ZOOM, self.zoom_level * factor))
+        ratio = self.zoom_level / target  # how much larger the new spans are
+        self._show(lon - (lon - lon0) * ratio, lon + (lon1 - lon) * ratio,
+                   lat - (lat - lat0) * ratio, lat + (lat1 - lat) * ratio)
+
+    def pan(self, rect: pygame.Rect, dx: float, dy: float) -> None:
+        """Move the map by (dx, dy) screen pixels."""
+        self.map.fit(pygame.Rect(0, 0, *rect.size))
+        lon0, lon1, lat0, lat1 = self.map.bounds
+        dlon = dx / (self.map.kx * self.map.scale)
+        dlat = dy / self.map.scale
+        self._show(lon0 - dlon, lon1 - dlon, lat0 + dlat, lat1 + dlat)
+
+    def toggle_legend(self) -> None:
+        self.map.show_legend = not self.map.show_legend
+        self._version += 1
+
+    def reset_zoom(self) -> None:
+        self._show(*self.home)
+
+    def _show(self, lon0: float, lon1: float, lat0: float, lat1: float) -> None:
+        """Show these bounds, kept inside the whole map."""
+        h0, h1, g0, g1 = self.home
+        w, h = min(lon1 - lon0, h1 - h0), min(lat1 - lat0, g1 - g0)
+        lon0 = max(h0, min(lon0, h1 - w))
+        lat0 = max(g0, min(lat0, g1 - h))
+        bounds = (lon0, lon0 + w, lat0, lat0 + h)
+        if bounds != self.map.bounds:
+            self.map.set_bounds(bounds)
+            self._version += 1
+
+    def handle_map_event(self, event: pygame.event.Event, rect: pygame.Rect) -> bool:
+        """Wheel zoom and right/middle-button drag over the map; True when the event was used."""
+        if event.type == pygame.MOUSEWHEEL:
+            pos = pygame.mouse.get_pos()
+            if rect.collidepoint(pos) and event.y:
+                self.zoom(rect, ZOOM_STEP ** event.y, pos)
+                return True
+        elif event.type == pygame.MOUSEBUTTONDOWN and event.button in (2, 3) and rect.collidepoint(event.pos):
+            self._drag_button = event.button
+            return True
+        elif event.type == pygame.MOUSEBUTTONUP and event.button == self._drag_button:
+            self._drag_button = None
+            return True
+        elif event.type == pygame.MOUSEMOTION and self._drag_button is not None:
+            self.pan(rect, *event.rel)
+            return True
+        return False
 
     # --- the track ----------------------------------------------------------------------------
     def draw_track(self, surface: pygame.Surface, rect: pygame.Rect) -> None:

@@ -147,7 +147,13 @@ class MapView:
         self.country_edges = [e for (a, b), es in self.shared.items()
                               if rs.regions[a].country != rs.regions[b].country for e in es]
         self.rect: pygame.Rect | None = None
+        self.text_scale = 1.0  # label sizes follow the window and the client's text scale
+        self.show_legend = True
         self.fit(rect if rect is not None else (0, 0, 896, 760))
+
+    def fs(self, size: int) -> int:
+        """A font size given for 1280x800, scaled."""
+        return max(9, round(size * self.text_scale))
 
     # -------------------------------------------------------------- projection
 
@@ -180,6 +186,17 @@ class MapView:
         for rid, poly in self.polys.items():
             xs, ys = [p[0] for p in poly], [p[1] for p in poly]
             self.bboxes[rid] = (min(xs), min(ys), max(xs), max(ys))
+
+    def set_bounds(self, bounds: tuple[float, float, float, float]) -> None:
+        """Show another part of the map (zoom and pan); the projection is refitted."""
+        self.bounds = bounds
+        rect, self.rect = self.rect, None
+        self.fit(rect)
+
+    def unproject(self, x: float, y: float) -> tuple[float, float]:
+        """The [lon, lat] under a screen point (the inverse of `project`)."""
+        lon0, _, _, lat1 = self.bounds
+        return (lon0 + (x - self.ox) / (self.kx * self.scale), lat1 - (y - self.oy) / self.scale)
 
     def project(self, lon: float, lat: float) -> Point:
         lon0, _, _, lat1 = self.bounds
@@ -281,7 +298,8 @@ class MapView:
             self.outline(surface, hover)
 
         self._draw_labels(surface, view)
-        self._draw_legend(surface)
+        if self.show_legend:
+            self._draw_legend(surface)
 
     def outline(self, surface: pygame.Surface, rid: str, colour: P.Colour = P.HOVER, width: int = 3) -> None:
         """A region's outline with a dark rim, for hover and for the targets of an order."""
@@ -306,19 +324,19 @@ class MapView:
         """A region's name (on two lines if it is wider than the region) and strength chips."""
         r = self.rs.regions[rid]
         if r.country == "sea":
-            return render_text(r.name, 19, P.TEXT_MUTED, None, italic=True)
+            return render_text(r.name, self.fs(19), P.TEXT_MUTED, None, italic=True)
         if r.country not in _WAR_COUNTRIES:
-            return render_text(r.name.upper(), 17, P.TEXT_MUTED, P.HALO)
+            return render_text(r.name.upper(), self.fs(17), P.TEXT_MUTED, P.HALO)
         x0, _, x1, _ = self.bboxes[rid]
         room = (x1 - x0) * 0.8
         lines = [r.name]
-        if font(17).size(r.name)[0] > room:
+        if font(self.fs(17)).size(r.name)[0] > room:
             for sep in (" ", "-"):
                 if sep in r.name:
                     head, _, tail = r.name.partition(sep)
                     lines = [head + ("-" if sep == "-" else ""), tail]
                     break
-        size = 17 if max(font(17).size(line)[0] for line in lines) <= room else 15
+        size = self.fs(17) if max(font(self.fs(17)).size(line)[0] for line in lines) <= room else self.fs(15)
         imgs = [render_text(line, size, P.TEXT, P.HALO) for line in lines]
         chips = self._strength_chips(view["regions"].get(rid, {}))
         if chips is not None:
@@ -404,7 +422,7 @@ class MapView:
         for x, y, rad, c, rid in dots:
             if c.name == rs.regions[rid].name:
                 continue
-            img = render_text(c.name, 16 if c.major else 14, P.TEXT, P.HALO)
+            img = render_text(c.name, self.fs(16 if c.major else 14), P.TEXT, P.HALO)
             w, h = img.get_size()
             own = pygame.Rect(x - rad, y - rad, 2 * rad + 1, 2 * rad + 1)
             candidates = [
@@ -435,7 +453,7 @@ class MapView:
         imgs = []
         for side, n in parts:
             label = ("R" if side == "russia" else "U") + str(n)
-            txt = font(15).render(label, True, P.TEXT_LIGHT)
+            txt = font(self.fs(15)).render(label, True, P.TEXT_LIGHT)
             box = pygame.Surface((txt.get_width() + 8, txt.get_height() + 4))
             box.fill(P.TEXT_LIGHT)
             box.fill(P.CONTROL[side], box.get_rect().inflate(-2, -2))
@@ -461,7 +479,7 @@ class MapView:
             ("Front line", P.FRONT, "front"),
         ]
         row, pad, sw = 19, 7, 22
-        f = font(16)
+        f = font(self.fs(16))
         w = pad * 3 + sw + max(f.size(t)[0] for t, _, _ in items)
         box = pygame.Rect(self.rect.x + 8, self.rect.y + 8, w, pad * 2 + row * len(items))
         surface.fill(P.PANEL, box)

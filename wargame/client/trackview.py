@@ -21,6 +21,7 @@ from .mapview import fit_text, font, render_text
 class TrackView:
     def __init__(self, rs: Ruleset):
         self.rs = rs
+        self.text_scale = 1.0  # text and row sizes follow the window and the client's text scale
         self.rungs = sorted(rs.rungs, key=lambda r: r.level)
         self.top = self.rungs[-1].level if self.rungs else 15
         # Runs of consecutive rungs sharing a group: (group id, first level, last level).
@@ -32,6 +33,10 @@ class TrackView:
             else:
                 self.bands.append((r.group, r.level, r.level))
 
+    def fs(self, size: int) -> int:
+        """A size given for 1280x800, scaled."""
+        return max(9, round(size * self.text_scale))
+
     def draw(self, surface: pygame.Surface, rect: pygame.Rect | Sequence[int],
              view: dict[str, Any]) -> None:
         rect = pygame.Rect(rect)
@@ -42,8 +47,8 @@ class TrackView:
             pygame.draw.line(surface, P.PANEL_EDGE, rect.topleft, rect.bottomleft, 1)
             inner = rect.inflate(-16, -12)
             lines = [(lid, v) for lid, v in view.get("red_lines", {}).items() if v.get("active")]
-            line_h = 21
-            lines_h = 28 + line_h * len(lines)
+            line_h = self.fs(21)
+            lines_h = self.fs(28) + line_h * len(lines)
             ladder = pygame.Rect(inner.x, inner.y, inner.width, max(200, inner.height - lines_h - 10))
             self._draw_ladder(surface, ladder, view)
             lines_rect = pygame.Rect(inner.x, ladder.bottom + 10, inner.width, inner.bottom - ladder.bottom - 10)
@@ -54,7 +59,7 @@ class TrackView:
     # -------------------------------------------------------------- ladder
 
     def _draw_ladder(self, surface: pygame.Surface, rect: pygame.Rect, view: dict[str, Any]) -> None:
-        surface.blit(font(20).render("Escalation ladder", True, P.TEXT), (rect.x, rect.y))
+        surface.blit(font(self.fs(20)).render("Escalation ladder", True, P.TEXT), (rect.x, rect.y))
         level = view.get("escalation", 0)
         peak = view.get("peak", level)
         floor = view.get("floor", 0)
@@ -78,7 +83,7 @@ class TrackView:
             surface.fill(shade, band)
             pygame.draw.rect(surface, P.PANEL_EDGE, band, 1)
             name = self.rs.groups[gid].name if gid in self.rs.groups else gid
-            img = render_text(name, 13, P.text_on(shade))
+            img = render_text(name, self.fs(13), P.text_on(shade))
             img = pygame.transform.rotate(img, 90)
             if img.get_height() <= band.height - 4:
                 surface.blit(img, img.get_rect(center=band.center))
@@ -92,7 +97,7 @@ class TrackView:
             colour = P.rung_colour(rung.level, self.top)
             num = pygame.Rect(x_num, rr.y + 1, num_w, rr.height - 2)
             surface.fill(colour, num)
-            t = font(17).render(str(rung.level), True, P.text_on(colour))
+            t = font(self.fs(17)).render(str(rung.level), True, P.text_on(colour))
             surface.blit(t, t.get_rect(center=num.center))
             current = rung.level == level
             if current:
@@ -103,7 +108,7 @@ class TrackView:
             elif rung.level < floor:
                 surface.fill((232, 232, 232), pygame.Rect(x_name - 2, rr.y + 1, rect.right - x_name + 2, rr.height - 2))
             text_colour = P.text_on(colour) if current else P.TEXT
-            size = 17 if current else 16
+            size = self.fs(17 if current else 16)
             name = fit_text(rung.name, size, rect.right - x_name - 6)
             t = font(size).render(name, True, text_colour)
             surface.blit(t, (x_name, rr.centery - t.get_height() // 2))
@@ -113,22 +118,22 @@ class TrackView:
         cur = row_rect(level)
         ax = x_band - 3
         pygame.draw.polygon(surface, P.TEXT, [(ax, cur.centery), (ax - 10, cur.centery - 8), (ax - 10, cur.centery + 8)])
-        now = font(15).render("NOW", True, P.TEXT)
+        now = font(self.fs(15)).render("NOW", True, P.TEXT)
         if peak != level:
             surface.blit(now, (rect.x, cur.centery - now.get_height() // 2))
             pk = row_rect(peak)
             pygame.draw.line(surface, P.OI_PURPLE, (rect.x, pk.centery + 6), (ax, pk.centery + 6), 3)
-            t = font(14).render("peak", True, P.TEXT)
+            t = font(self.fs(14)).render("peak", True, P.TEXT)
             surface.blit(t, (rect.x, pk.centery - t.get_height() + 3))
         else:
-            t = font(13).render("= peak", True, P.TEXT_MUTED)
+            t = font(self.fs(13)).render("= peak", True, P.TEXT_MUTED)
             surface.blit(now, (rect.x, cur.centery - now.get_height() + 1))
             surface.blit(t, (rect.x, cur.centery + 2))
         if 0 < floor <= self.top:
             fy = row_rect(floor).bottom
             for x in range(rect.x, rect.right, 8):
                 pygame.draw.line(surface, P.TEXT_MUTED, (x, fy), (min(x + 4, rect.right), fy), 2)
-            t = font(13).render("floor", True, P.TEXT_MUTED)
+            t = font(self.fs(13)).render("floor", True, P.TEXT_MUTED)
             surface.blit(t, (rect.x, fy + 3))
 
     # -------------------------------------------------------------- red lines
@@ -137,34 +142,34 @@ class TrackView:
                     line_h: int, view: dict[str, Any]) -> None:
         seat = view.get("seat", "")
         title = "Red lines (active)"
-        surface.blit(font(20).render(title, True, P.TEXT), (rect.x, rect.y))
-        hint = font(13).render("credibility as seen by " + seat.replace("_", " "), True, P.TEXT_MUTED)
+        surface.blit(font(self.fs(20)).render(title, True, P.TEXT), (rect.x, rect.y))
+        hint = font(self.fs(13)).render("credibility as seen by " + seat.replace("_", " "), True, P.TEXT_MUTED)
         surface.blit(hint, (rect.right - hint.get_width(), rect.y + 4))
-        y = rect.y + 24
+        y = rect.y + self.fs(24)
         if not lines:
-            surface.blit(font(15).render("none", True, P.TEXT_MUTED), (rect.x, y))
+            surface.blit(font(self.fs(15)).render("none", True, P.TEXT_MUTED), (rect.x, y))
             return
-        chip_w, bar_w, cross_w = 40, 70, 26
+        chip_w, bar_w, cross_w = self.fs(40), self.fs(70), self.fs(26)
         for lid, entry in lines:
             owner = entry.get("owner", "")
             ocol = P.OWNER.get(owner, P.TEXT_MUTED)
             chip = pygame.Rect(rect.x, y + 2, chip_w, line_h - 4)
             surface.fill(ocol, chip)
-            t = font(13).render(P.OWNER_SHORT.get(owner, owner[:4].upper()), True, P.text_on(ocol))
+            t = font(self.fs(13)).render(P.OWNER_SHORT.get(owner, owner[:4].upper()), True, P.text_on(ocol))
             surface.blit(t, t.get_rect(center=chip.center))
 
             bar = pygame.Rect(rect.right - bar_w - cross_w, y + 4, bar_w, line_h - 8)
             name_x = chip.right + 6
             rl = self.rs.red_lines.get(lid)
-            name = fit_text(rl.name if rl else lid, 15, bar.x - name_x - 6)
-            t = font(15).render(name, True, P.TEXT)
+            name = fit_text(rl.name if rl else lid, self.fs(15), bar.x - name_x - 6)
+            t = font(self.fs(15)).render(name, True, P.TEXT)
             surface.blit(t, (name_x, y + (line_h - t.get_height()) // 2))
 
             cred = max(0.0, min(1.0, float(entry.get("credibility", 0.0))))
             surface.fill(P.CREDIBILITY_EMPTY, bar)
             surface.fill(P.CREDIBILITY_FILL, pygame.Rect(bar.x, bar.y, round(bar.width * cred), bar.height))
             pygame.draw.rect(surface, P.PANEL_EDGE, bar, 1)
-            pct = font(12).render(f"{round(cred * 100)}%", True, P.TEXT_LIGHT if cred > 0.45 else P.TEXT)
+            pct = font(self.fs(12)).render(f"{round(cred * 100)}%", True, P.TEXT_LIGHT if cred > 0.45 else P.TEXT)
             px = bar.x + 3 if cred > 0.45 else bar.x + round(bar.width * cred) + 3
             surface.blit(pct, (px, bar.centery - pct.get_height() // 2 + 1))
             if "resolve" in entry:
@@ -173,12 +178,12 @@ class TrackView:
 
             crossed = entry.get("crossed", 0)
             if crossed:
-                t = font(14).render(f"x{crossed}", True, P.OI_VERMILLION)
+                t = font(self.fs(14)).render(f"x{crossed}", True, P.OI_VERMILLION)
                 surface.blit(t, (bar.right + 4, y + (line_h - t.get_height()) // 2))
             y += line_h
         legend = "bar: credibility   x: times crossed"
         if any("resolve" in e for _, e in lines):
             legend += "   purple tick: hidden resolve"
-        t = font(12).render(legend, True, P.TEXT_MUTED)
+        t = font(self.fs(12)).render(legend, True, P.TEXT_MUTED)
         if y + 4 + t.get_height() <= rect.bottom:
             surface.blit(t, (rect.x, y + 4))

@@ -20,12 +20,13 @@ from ...persist import EXTENSION, SaveError
 from .. import describe as D
 from .. import palette as P
 from ..app import Scene
-from ..board import Board, game_layout, seat_name
+from ..board import ZOOM_STEP, Board, game_layout, seat_name
 from ..mapview import render_text
 from ..session import Session
 from ..text import esc
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+NOTICE_SECONDS = 8.0  # how long a one-line notice stays over the map
 
 
 def safe_file_name(text: str) -> str:
@@ -60,6 +61,19 @@ class GameScene(Scene):
         if not self.started:
             self.started = True
             self._advance(first=True)
+        if self.notice:
+            self.notice_age += dt
+            if self.notice_age > NOTICE_SECONDS:
+                self.notice = ""
+                self.app.dirty = True
+
+    @property
+    def notice(self) -> str:
+        return self._notice
+
+    @notice.setter
+    def notice(self, text: str) -> None:
+        self._notice, self.notice_age = text, 0.0
 
     # --- the flow between seats ---------------------------------------------------------------
     def _advance(self, first: bool = False) -> None:
@@ -109,6 +123,7 @@ class GameScene(Scene):
             return
         if self.readonly:
             self.board.set_view(self.view)
+        self.board.set_scale(self.app.ui_scale)
         self.layout = game_layout(self.app.size, self.app.px(100) / 100)
         L, m, px = self.layout, self.manager, self.app.px
         seat = self.view["seat"]
@@ -127,6 +142,7 @@ class GameScene(Scene):
             self.button((t.right - 2 * bw - px(10), t.y + px(4), bw, bh), "Save [F2]", self.open_save_window,
                         key=pygame.K_F2, tooltip="Save the game under a name of your choice.")
             self._build_phase_panel(L["orders"])
+            self._bind_map_keys()
             if self.save_window is not None:
                 self.save_window = None
                 self.open_save_window()
@@ -176,6 +192,15 @@ class GameScene(Scene):
         self.bind(pygame.K_DOWN, lambda: self.move_selection(+1))
         self.bind(pygame.K_UP, lambda: self.move_selection(-1))
         self.bind(pygame.K_TAB, lambda: self.cycle_target(+1))
+
+    def _bind_map_keys(self) -> None:
+        rect = self.layout["map"]
+        self.bind(pygame.K_EQUALS, lambda: self.board.zoom(rect, ZOOM_STEP))
+        self.bind(pygame.K_KP_PLUS, lambda: self.board.zoom(rect, ZOOM_STEP))
+        self.bind(pygame.K_MINUS, lambda: self.board.zoom(rect, 1 / ZOOM_STEP))
+        self.bind(pygame.K_KP_MINUS, lambda: self.board.zoom(rect, 1 / ZOOM_STEP))
+        self.bind(pygame.K_z, self.board.reset_zoom)
+        self.bind(pygame.K_l, self.board.toggle_legend)
 
     def _build_votes(self, panel, rect: pygame.Rect) -> None:
         m, px = self.manager, self.app.px
@@ -387,7 +412,7 @@ class GameScene(Scene):
 
     # --- events and drawing -------------------------------------------------------------------
     def handle_event(self, event) -> None:
-        if self.readonly:
+        if self.readonly or self.view is None:  # a picture, or bots still moving before the first screen
             return
         if self.save_window is not None and event.type == pygame.KEYDOWN:
             if event.key in (pygame.K_RETURN, pygame.K_KP_ENTER):
@@ -400,6 +425,8 @@ class GameScene(Scene):
         elif event.type == pygame_gui.UI_SELECTION_LIST_NEW_SELECTION and event.ui_element is getattr(self, "action_list", None):
             option = next((o for o in self.options if self._option_label(o) == event.text), None)
             self.select_action(option.action.id if option else None)
+        elif self.board.handle_map_event(event, self.layout["map"]):
+            self.hover = None
         elif event.type == pygame.MOUSEMOTION:
             self.hover = self.board.region_at(self.layout["map"], event.pos)
         elif event.type == pygame.MOUSEBUTTONUP and event.button == 1 and self.phase == "orders":

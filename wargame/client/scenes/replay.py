@@ -25,7 +25,7 @@ from ...persist import Autosaver, SaveError, SavedGame, branch
 from ...persist.game import turn_events
 from .. import palette as P
 from ..app import Scene
-from ..board import Board, seat_name
+from ..board import ZOOM_STEP, Board, seat_name
 from ..mapview import font
 from ..text import esc
 from ..theme import font_size
@@ -206,6 +206,12 @@ class ReplayScene(Scene):
 
     def build(self) -> None:
         self._layout()
+        self.board.set_scale(self.app.ui_scale)
+        rect = self.rects["map"]
+        self.bind(pygame.K_EQUALS, lambda: self.board.zoom(rect, ZOOM_STEP))
+        self.bind(pygame.K_MINUS, lambda: self.board.zoom(rect, 1 / ZOOM_STEP))
+        self.bind(pygame.K_z, self.board.reset_zoom)
+        self.bind(pygame.K_l, self.board.toggle_legend)
         r, m = self.rects, self.manager
         self.button(r["menu"], "Menu  [Esc]", self.back, key=pygame.K_ESCAPE, tooltip="Back to the main menu.")
         self.caption_box = UITextBox("", r["caption"], m)
@@ -458,6 +464,8 @@ class ReplayScene(Scene):
         elif event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE and self.typing():
             self.turn_entry.unfocus()
             self.manager.set_focus_set(None)
+        elif self.board.handle_map_event(event, self.rects["map"]):
+            self.hover = None
         elif event.type == pygame.MOUSEMOTION:
             self.mouse = event.pos
             self.hover = self.board.region_at(self.rects["map"], event.pos)
