@@ -84,13 +84,11 @@ def test_nuclear_scores_read_all_lose(rs):
     assert G.trigger_text(rs, "russia") == rs.factions["russia"].name
 
 
-def test_nuclear_game_if_one_comes_quickly(app, rs):
-    for seed in range(30):
-        s = finished(rs, "random", seed)
-        if s.state.outcome == "nuclear_exchange":
-            break
-    else:
-        pytest.skip("no nuclear exchange among the first random games; the None branch is tested above")
+def test_nuclear_game_reads_all_lose(app, rs):
+    # random bots end about a fifth of games in a nuclear exchange; seed 3 is one today
+    s = next((g for g in (finished(rs, "random", seed) for seed in range(30))
+              if g.state.outcome == "nuclear_exchange"), None)
+    assert s is not None, "none of the first 30 random-bot games ended in a nuclear exchange"
     scene = show(app, s)
     assert [text for _, _, text, _ in scene.rows] == ["all lose"] * len(rs.factions)
     assert "everyone loses" in scene.headline
