@@ -361,3 +361,17 @@ def test_map_zooms_pans_and_keeps_clicks_true(app, rs, tmp_path):
     for _ in range(30):
         press(app, pygame.K_MINUS)
     assert board.map.bounds == whole, "zooming out stops at the whole map"
+
+
+def test_a_failing_autosave_does_not_end_the_game(app, rs, tmp_path):
+    blocked = tmp_path / "not_a_folder"
+    blocked.write_text("a file where the saves folder should be")
+    session = new_session(rs, blocked, humans=("ukraine",))
+    app.switch(GameScene(app, session))
+    app.pump()
+    scene = play_screen(app)
+    press(app, pygame.K_f)  # the turn completes; its autosave cannot be written
+    scene = play_screen(app)
+    assert session.state.turn == 2
+    assert session.autosave_problem.startswith("Autosave failed")
+    assert scene.notice == session.autosave_problem

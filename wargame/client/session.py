@@ -15,7 +15,7 @@ from attrs import define, field
 from ..bots import make_bots
 from ..engine import Event, GameState, apply, player_view, seats_to_act
 from ..engine.legal import action_cost, legal_orders
-from ..persist import Autosaver, SavedGame
+from ..persist import Autosaver, SavedGame, SaveError
 from ..persist.game import save_game
 
 HUMAN = "human"
@@ -51,6 +51,7 @@ class Session:
     # index into `log` up to which each seat has seen the news
     seen: dict[str, int] = field(factory=dict)
     last_autosave: Path | None = None
+    autosave_problem: str = ""  # why the last autosave failed (full disk, no permission), for the screen
 
     @classmethod
     def start(cls, game: SavedGame, events: list[Event] = (), autosaver: Autosaver | None = None,
@@ -170,14 +171,22 @@ class Session:
 
     def _autosave(self) -> None:
         if self.autosaver is not None:
-            written = self.autosaver.after_input(self.game)
-            if written is not None:
-                self.last_autosave = written
+            self._try_autosave(self.autosaver.after_input)
 
     def autosave_now(self) -> None:
         """Keep in-turn progress (orders already handed in) safe when the screen changes or closes."""
         if self.autosaver is not None and not self.over:
-            self.last_autosave = self.autosaver.save_now(self.game)
+            self._try_autosave(self.autosaver.save_now)
+
+    def _try_autosave(self, save) -> None:
+        # a full disk must not end the game: the game goes on in memory and the screen says so
+        try:
+            written = save(self.game)
+        except (OSError, SaveError) as exc:
+            self.autosave_problem = f"Autosave failed: {exc}"
+            return
+        if written is not None:  # None: nothing was due, the last problem (if any) still stands
+            self.last_autosave, self.autosave_problem = written, ""
 
     def save_as(self, path: Path | str) -> Path:
         path = Path(path)

@@ -83,6 +83,8 @@ class GameScene(Scene):
         moves = self.session.play_bots()
         if moves:
             self.notice = f"Bots made {len(moves)} move(s); their visible effects are in the log."
+        if self.session.autosave_problem:
+            self.notice = self.session.autosave_problem
         if self.session.over:
             from .gameover import GameOverScene
 
