@@ -11,7 +11,7 @@ $(BIN)/python:
 
 # The stamp is rebuilt whenever pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -e '.[test,bench]'
+	$(BIN)/python -m pip install -e '.[test,bench,cluster]'
 	touch $@
 
 play: $(VENV)/.installed

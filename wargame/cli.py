@@ -36,6 +36,12 @@ def _add_view_option(parser: argparse.ArgumentParser) -> None:
                         help="whose view: russia, ukraine, nato_hawk, nato_cautious or umpire (default)")
 
 
+def _add_scheduler_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--scheduler", metavar="ADDRESS",
+                        help="play the games on a Dask cluster, e.g. tcp://10.0.0.5:8786 (--jobs is then "
+                             "unused; needs pip install wargame[cluster])")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="wargame",
@@ -75,6 +81,29 @@ def build_parser() -> argparse.ArgumentParser:
     sim.set_defaults(func=cmd_simulate)
 
     sim.add_argument("--save-dir", help="write each game's save file (game-SEED.wgsave) into this folder")
+    sim.add_argument("--out", metavar="FILE",
+                     help="write one line per game (seed, outcome, turns, peak, red lines crossed, scores) "
+                          "to FILE.csv or FILE.jsonl")
+    _add_scheduler_option(sim)
+
+    sweep = sub.add_parser("sweep", help="play the same bot games under variants of the ruleset and compare",
+                           description="Play N bot games (seeds S..S+N-1) under every combination of the "
+                                       "--set values and print the share of each outcome per variant, with "
+                                       "the nuclear share's 95% confidence interval and the mean peak rung. "
+                                       "KEY is a key path as `wargame ruleset check` names it, e.g. "
+                                       "settings.inadvertent_base or action[offensive].cost.")
+    sweep.add_argument("--set", dest="settings", action="append", required=True, metavar="KEY=V1,V2,...",
+                       help="a ruleset value and the values to try (TOML: 3, 0.5, true, \"text\"); repeatable")
+    sweep.add_argument("--games", type=_positive, default=100, help="games per variant (default: 100)")
+    sweep.add_argument("--seed", type=_seed, default=0, help="seed of the first game (default: 0)")
+    sweep.add_argument("--bots", choices=["random", "doctrine"], default="doctrine",
+                       help="bot kind (default: doctrine)")
+    sweep.add_argument("--jobs", type=_positive, default=1, help="worker processes (default: 1)")
+    sweep.add_argument("--ruleset", help="ruleset folder or shipped ruleset id (default: default)")
+    sweep.add_argument("--scenario", help="scenario id (default: the ruleset's default scenario)")
+    sweep.add_argument("--json", action="store_true", help="print one JSON object to stdout")
+    _add_scheduler_option(sweep)
+    sweep.set_defaults(func=cmd_sweep)
 
     replay = sub.add_parser("replay", help="step through, verify or inspect a save file",
                             description="Read a save file. Without options: a turn-by-turn summary. "
@@ -154,27 +183,85 @@ def cmd_ruleset_check(args) -> int:
 
 
 def cmd_simulate(args) -> int:
-    from .simulate import progress_bar, run_games, summarise
+    from .simulate import check_out_path, game_rows, ruleset_for, summarise, write_results
 
-    rs = _load(args.ruleset)
-    _check_scenario(rs, args.scenario)
     ruleset_path = str(args.ruleset) if args.ruleset else None
-    results, elapsed = run_games(ruleset_path, args.games, args.seed, args.bots, args.jobs,
-                                 args.scenario, progress=progress_bar(), save_dir=args.save_dir)
+    rs = ruleset_for(ruleset_path)
+    _check_scenario(rs, args.scenario)
+    if args.out:
+        try:
+            check_out_path(args.out)
+        except ValueError as exc:
+            raise UserError(str(exc)) from None
+    if args.scheduler and args.save_dir:
+        raise UserError("--save-dir cannot be used with --scheduler: the saves would be written on the workers")
+    results, elapsed = _run_simulation(args, ruleset_path)
     summary = summarise(results, elapsed, ruleset=rs.id, scenario=args.scenario or rs.info.default_scenario,
                         bots=args.bots, seed=args.seed, jobs=args.jobs)
+    if args.out:
+        try:
+            write_results(args.out, game_rows(results, rs.factions, rs.red_lines))
+        except OSError as exc:
+            raise UserError(f"cannot write {args.out}: {exc}") from None
     if args.json:
         print(json.dumps(summary))
         return EXIT_OK
     print(f"{summary['games']} games, ruleset {rs.id}, scenario {summary['scenario']}, {args.bots} bots, "
           f"{summary['elapsed_s']} s")
-    print("outcomes:")
+    print("outcomes (share, 95% confidence interval):")
     for outcome, n in summary["outcomes"].items():
-        print(f"  {outcome:<20} {n:>6}  {100 * n / summary['games']:5.1f}%")
+        lo, hi = summary["outcome_shares"][outcome]["ci95"]
+        print(f"  {outcome:<20} {n:>6}  {100 * n / summary['games']:5.1f}%  ({100 * lo:.1f}-{100 * hi:.1f}%)")
     print("peak escalation:")
     for rung, n in summary["peak_escalation"].items():
         print(f"  rung {rung:>2} {rs.rungs[int(rung)].name:<45} {n:>6}")
+    if summary["red_lines_crossed"]:
+        print("red lines crossed most often:")
+        for item in summary["red_lines_crossed"]:
+            print(f"  {rs.red_lines[item['red_line']].name:<45} {item['crossings']:>6}")
+    if summary["nuclear_path"]:
+        print("on the way to a nuclear exchange (games in which each raised the track):")
+        for item in summary["nuclear_path"]:
+            print(f"  {item['step']:<60} {item['games']:>6}")
     print(f"decisions: {summary['decisions']} ({summary['decisions_per_s']}/s), mean turns {summary['mean_turns']}")
+    if args.out:
+        print(f"wrote {args.out}: {len(results)} games")
+    return EXIT_OK
+
+
+def _run_simulation(args, ruleset_path):
+    from .cluster import ClusterError
+    from .simulate import progress_bar, run_games
+
+    try:
+        return run_games(ruleset_path, args.games, args.seed, args.bots, args.jobs, args.scenario,
+                         progress=progress_bar(), save_dir=args.save_dir, scheduler=args.scheduler)
+    except ClusterError as exc:
+        raise UserError(str(exc)) from None
+
+
+def cmd_sweep(args) -> int:
+    from .cluster import ClusterError
+    from .simulate import progress_bar, ruleset_for
+    from .sweep import format_table, run_sweep
+    from .variants import VariantError, parse_setting
+
+    ruleset_path = str(args.ruleset) if args.ruleset else None
+    rs = ruleset_for(ruleset_path)
+    _check_scenario(rs, args.scenario)
+    try:
+        settings = [parse_setting(text) for text in args.settings]
+        sweep = run_sweep(ruleset_path, settings, args.games, args.seed, args.bots, args.jobs, args.scenario,
+                          progress=progress_bar(), scheduler=args.scheduler)
+    except (VariantError, ClusterError) as exc:
+        raise UserError(str(exc)) from None
+    sweep = {"ruleset": rs.id, "scenario": args.scenario or rs.info.default_scenario, **sweep}
+    if args.json:
+        print(json.dumps(sweep))
+        return EXIT_OK
+    print(f"{len(sweep['variants'])} variant(s) x {args.games} games (seeds {args.seed}-{args.seed + args.games - 1}), "
+          f"ruleset {rs.id}, scenario {sweep['scenario']}, {args.bots} bots, {sweep['elapsed_s']} s")
+    print(format_table(sweep))
     return EXIT_OK
 
 

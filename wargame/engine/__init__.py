@@ -10,7 +10,13 @@ from .events import UMPIRE, Event
 from .hashing import state_hash, to_data
 from .inputs import (
     UMPIRE_SEAT,
+    UMPIRE_TYPES,
+    Adjudicate,
     EndOrders,
+    FireInject,
+    FreeInject,
+    Note,
+    Publish,
     Input,
     Order,
     React,
@@ -34,5 +40,5 @@ __all__ = [
     "React", "Vote", "LegalInputs", "legal_inputs", "seats_to_act", "respond_probability",
     "final_scores", "shared_penalty", "new_game", "GameState", "apply", "month_label",
     "player_view", "visible_events", "UMPIRE_SEAT", "SetCredibility", "SetFlag", "SetRegion",
-    "SetStat", "SetTrack",
+    "SetStat", "SetTrack", "UMPIRE_TYPES", "Adjudicate", "FireInject", "FreeInject", "Note", "Publish",
 ]

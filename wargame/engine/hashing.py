@@ -7,7 +7,7 @@ import hashlib
 import attrs
 import msgpack
 
-from .state import GameState
+from .state import LATE_FIELDS, GameState
 
 
 def to_data(value):
@@ -24,5 +24,9 @@ def to_data(value):
 
 
 def state_hash(st: GameState) -> str:
-    packed = msgpack.packb(to_data(st), use_bin_type=True)
+    data = to_data(st)
+    for name in LATE_FIELDS:
+        if not data[name]:
+            del data[name]
+    packed = msgpack.packb(data, use_bin_type=True)
     return hashlib.blake2b(packed, digest_size=16).hexdigest()

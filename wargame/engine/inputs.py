@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import frozen
 
 
@@ -97,7 +99,57 @@ class SetCredibility:
     rationale: str
 
 
-UmpireInput = SetStat | SetRegion | SetTrack | SetFlag | SetCredibility
-UMPIRE_TYPES = (SetStat, SetRegion, SetTrack, SetFlag, SetCredibility)
+@frozen(slots=True)
+class FireInject:
+    """Umpire: fire one of the scenario's injects now (turn 0 or this turn) or schedule it for a later turn."""
+
+    inject: str
+    turn: int
+    rationale: str
+
+
+@frozen(slots=True)
+class FreeInject:
+    """Umpire: an event of the umpire's own making, with effects from the ruleset's effect vocabulary.
+
+    `effects` are effect tables as a ruleset file spells them, e.g.
+    ({"kind": "stat", "faction": "russia", "stat": "ammunition", "delta": -2},).
+    """
+
+    name: str
+    description: str
+    effects: tuple[dict[str, Any], ...]
+    rationale: str
+
+
+@frozen(slots=True)
+class Adjudicate:
+    """Umpire: decide a pending red-line crossing in place of its owner or the dice (None lets it pass)."""
+
+    red_line: str
+    response: str | None
+    rationale: str
+
+
+@frozen(slots=True)
+class Note:
+    """Umpire: a note for the umpire's log only, until it is published."""
+
+    rationale: str
+
+
+@frozen(slots=True)
+class Publish:
+    """Umpire: show one of the umpire's notes (by its number in the state's notes) to every seat."""
+
+    note: int
+    rationale: str = ""
+
+
+UmpireInput = (SetStat | SetRegion | SetTrack | SetFlag | SetCredibility | FireInject | FreeInject
+               | Adjudicate | Note | Publish)
+UMPIRE_TYPES = (SetStat, SetRegion, SetTrack, SetFlag, SetCredibility, FireInject, FreeInject,
+                Adjudicate, Note, Publish)
 INPUT_TYPES.update({"set_stat": SetStat, "set_region": SetRegion, "set_track": SetTrack,
-                    "set_flag": SetFlag, "set_credibility": SetCredibility})
+                    "set_flag": SetFlag, "set_credibility": SetCredibility, "fire_inject": FireInject,
+                    "free_inject": FreeInject, "adjudicate": Adjudicate, "note": Note, "publish": Publish})

@@ -91,11 +91,14 @@ def available_responses(rs: Ruleset, sc_or_state, line: schema.RedLine) -> list[
 
 
 def apply_reaction(rs: Ruleset, sc: Scratch, crossing: Crossing, response_id: str | None,
-                   events: list[Event]) -> None:
-    """Carry out the owner's answer to a crossing and update the line."""
+                   events: list[Event], decided_by: str = "owner") -> None:
+    """Carry out the answer to a crossing (the owner's, chance's or the umpire's) and update the line."""
     line = rs.red_lines[crossing.red_line]
     ls = sc.lines[line.id]
     s = rs.settings
+    # what the debrief needs: who decided, the odds, and credibility before and after
+    record = {"red_line": line.id, "by": crossing.by, "cause": crossing.cause, "decided_by": decided_by,
+              "probability": crossing.probability, "credibility_before": ls.credibility}
     if response_id is None:
         history = sc.base.credibility_model == "history"
         loss = getattr(s.audience, line.formality).credibility_loss if history else 0.0
@@ -105,7 +108,8 @@ def apply_reaction(rs: Ruleset, sc: Scratch, crossing: Crossing, response_id: st
         events.append(Event(sc.turn, "unanswered",
                             f"{rs.factions[line.owner].name} lets the crossing of '{line.name}' pass: "
                             f"{consequence}the declared line drifts outward.",
-                            data={"red_line": line.id, "credibility": sc.lines[line.id].credibility}))
+                            data={**record, "response": None, "credibility": sc.lines[line.id].credibility,
+                                  "credibility_after": sc.lines[line.id].credibility}))
         return
     response = next(r for r in line.responses if r.id == response_id)
     gain = s.credibility_gain_on_response if sc.base.credibility_model == "history" else 0.0
@@ -113,7 +117,8 @@ def apply_reaction(rs: Ruleset, sc: Scratch, crossing: Crossing, response_id: st
     events.append(Event(sc.turn, "response",
                         f"{rs.factions[line.owner].name} answers '{line.name}': {response.name} "
                         f"(rung {response.rung}).",
-                        data={"red_line": line.id, "response": response.id, "rung": response.rung}))
+                        data={**record, "response": response.id, "rung": response.rung,
+                              "credibility_after": sc.lines[line.id].credibility}))
     raise_rung(sc, response.rung, line.owner)
     apply_effects(rs, sc, response.effects, line.owner, None, events, response.id)
     for tag in response.tags:

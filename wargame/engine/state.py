@@ -55,6 +55,13 @@ class Crossing:
 
 
 @frozen(slots=True)
+class UmpireNote:
+    turn: int
+    text: str
+    published: bool  # players see a note only once the umpire publishes it
+
+
+@frozen(slots=True)
 class GameState:
     scenario: str
     seed: int
@@ -87,6 +94,9 @@ class GameState:
     auto_react: frozenset[str]  # seats whose reactions the engine rolls
     credibility_model: str
     turn_limit: int
+    # added after save format 1: left out of hashes and snapshots while empty (see LATE_FIELDS)
+    scheduled: tuple[tuple[int, str], ...] = ()  # (turn, inject id) the umpire scheduled
+    notes: tuple[UmpireNote, ...] = ()  # the umpire's rationales, numbered by position
 
     @property
     def over(self) -> bool:
@@ -94,6 +104,7 @@ class GameState:
 
 
 _GAME_FIELDS = tuple(f.name for f in fields(GameState))
+LATE_FIELDS = ("scheduled", "notes")  # format-1 saves have none: keep their hashes valid
 _LINE_FIELDS = tuple(f.name for f in fields(LineState))
 _set = object.__setattr__
 
@@ -141,6 +152,7 @@ class Scratch:
         self.outcome = st.outcome
         self.nuclear_trigger = st.nuclear_trigger
         self.history = list(st.history)
+        self.scheduled = st.scheduled
 
     def freeze(self) -> GameState:
         return replace(
@@ -171,6 +183,7 @@ class Scratch:
             outcome=self.outcome,
             nuclear_trigger=self.nuclear_trigger,
             history=tuple(self.history),
+            scheduled=self.scheduled,
         )
 
     def set_line(self, line_id: str, **changes) -> LineState:

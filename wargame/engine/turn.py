@@ -12,7 +12,7 @@ from . import rng
 from .effects import apply_effects, clamp
 from .events import Event
 from .inputs import UMPIRE_TYPES, EndOrders, Input, Order, React, Vote
-from .umpire import apply_umpire
+from .umpire import apply_umpire, fire_inject
 from .legal import action_cost, check_input, target_ok, voter_for
 from .redlines import (
     apply_reaction,
@@ -180,7 +180,7 @@ def _auto_react(rs: Ruleset, st: GameState, events: list[Event]) -> GameState:
                 response = options[pick - 1].id
         events.append(Event(sc.turn, "roll", f"Chance decides the answer to a crossing (draw {draw:.2f} "
                             f"against {crossing.probability:.2f}).", audience=frozenset()))
-        apply_reaction(rs, sc, crossing, response, events)
+        apply_reaction(rs, sc, crossing, response, events, decided_by="chance")
     return sc.freeze()
 
 
@@ -266,5 +266,11 @@ def run_injects(rs: Ruleset, sc: Scratch, events: list[Event]) -> None:
         if fires and inj.condition and not rs.exprs[inj.condition](sc, ""):
             fires = False
         if fires:
-            events.append(Event(sc.turn, "inject", f"{inj.name}: {inj.description}", data={"inject": inj.id}))
-            apply_effects(rs, sc, inj.effects, "", None, events, inj.id)
+            fire_inject(rs, sc, inj.id, inj.name, inj.description, inj.effects, events)
+    if sc.scheduled:  # the umpire's scheduled injects fire on their turn, whatever the conditions
+        due = [inj_id for turn, inj_id in sc.scheduled if turn == sc.turn]
+        sc.scheduled = tuple(s for s in sc.scheduled if s[0] > sc.turn)
+        by_id = {inj.id: inj for inj in scenario.injects}
+        for inj_id in due:
+            inj = by_id[inj_id]
+            fire_inject(rs, sc, inj.id, inj.name, inj.description, inj.effects, events)

@@ -2,7 +2,8 @@
 
 Hidden from players: other seats' orders before resolution, the true tolerance, resolve and
 pressure of red lines they do not own, the engine's response odds for other owners' lines,
-and the RNG state. The umpire sees everything but the RNG.
+the umpire's unpublished notes and scheduled injects, and the RNG state. The umpire sees
+everything but the RNG.
 """
 
 from __future__ import annotations
@@ -80,6 +81,10 @@ def player_view(rs: Ruleset, st: GameState, seat: str) -> dict[str, Any]:
         "outcome": st.outcome,
         "nuclear_trigger": st.nuclear_trigger if st.outcome else "",
         "credibility_model": st.credibility_model,
+        # umpire notes reach players only once published; the schedule is the umpire's secret
+        "notes": [{"index": i, "turn": n.turn, "text": n.text, "published": n.published}
+                  for i, n in enumerate(st.notes) if umpire or n.published],
+        "scheduled_injects": [{"turn": t, "inject": i} for t, i in st.scheduled] if umpire else [],
     }
 
 

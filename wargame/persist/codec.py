@@ -12,7 +12,7 @@ import cattrs
 from attrs import fields
 
 from ..engine.inputs import INPUT_TYPES
-from ..engine.state import GameState
+from ..engine.state import LATE_FIELDS, GameState
 from ..ruleset.structure import _strict_bool, _strict_float, _strict_str
 
 INPUT_KINDS = {cls: kind for kind, cls in INPUT_TYPES.items()}
@@ -112,7 +112,11 @@ CONVERTER = _make_converter()
 
 
 def state_to_data(st: GameState) -> dict:
-    return CONVERTER.unstructure(st)
+    data = CONVERTER.unstructure(st)
+    for name in LATE_FIELDS:  # absent while empty, as in format-1 snapshots
+        if not data[name]:
+            del data[name]
+    return data
 
 
 def state_from_data(data) -> GameState:
