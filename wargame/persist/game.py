@@ -18,7 +18,7 @@ from attrs import evolve, field, frozen
 
 from .. import __version__
 from ..text import printable
-from ..engine import GameState, apply, new_game, state_hash
+from ..engine import UMPIRE_SEAT, GameState, apply, new_game, state_hash
 from ..engine.events import Event
 from ..engine.state import PHASE_CONSENSUS, PHASE_ORDERS, PHASE_OVER, PHASE_REACTION
 from ..ruleset import Ruleset, RulesetError
@@ -99,8 +99,9 @@ class SavedGame:
             game_id: str | None = None) -> tuple["SavedGame", list[Event]]:
         seats = dict(seats or {fid: "human" for fid in rs.factions})
         bad = [c for c in seats.values() if c not in CONTROLLERS]
-        if set(seats) != set(rs.factions) or bad:
-            raise ValueError(f"seats must name every faction with one of {CONTROLLERS}")
+        if set(seats) - {UMPIRE_SEAT} != set(rs.factions) or bad or seats.get(UMPIRE_SEAT, "human") != "human":
+            raise ValueError(f"seats must name every faction with one of {CONTROLLERS} "
+                             f"(and may add a human {UMPIRE_SEAT!r})")
         st, events = new_game(rs, seed=seed, scenario=scenario, auto_react=frozenset(auto_react),
                               turn_limit=turn_limit)
         header = Header(engine_version=__version__, game_id=game_id or uuid.uuid4().hex, ruleset_id=rs.id,
@@ -180,6 +181,7 @@ def fits_ruleset(rs: Ruleset, st: GameState) -> None:
         or any(o.faction not in factions or o.action not in rs.actions for o in st.orders)
         or any(i not in range(len(st.orders)) for i in (*st.votes_needed, *st.votes))
         or any(c.red_line not in rs.red_lines for c in st.crossings)
+        or any(i not in {inj.id for inj in rs.scenarios[st.scenario].injects} for _, i in st.scheduled)
     )
     if problems:
         raise ValueError("the state does not fit the save's ruleset")
