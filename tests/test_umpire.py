@@ -197,6 +197,8 @@ def test_umpire_inputs_round_trip_through_a_save(rs, tmp_path):
     assert verify(loaded)[0]
     assert state_hash(loaded.state) == state_hash(game.state)
     assert [n.text for n in loaded.state.notes][:3] == ["opening brief", "scheduled shipment", "winter"]
+    assert [type(li.input).__name__ for li in loaded.umpire_log()] == ["Note", "FireInject", "FreeInject", "Publish"]
+    assert all(type(li.input).__name__ in ("Order", "EndOrders") for li in loaded.player_log())
     for li in loaded.inputs:
         packed = msgpack.unpackb(msgpack.packb(input_to_data(li.input)))
         assert input_from_data(packed) == li.input

@@ -18,7 +18,7 @@ from attrs import evolve, field, frozen
 
 from .. import __version__
 from ..text import printable
-from ..engine import UMPIRE_SEAT, GameState, apply, new_game, state_hash
+from ..engine import UMPIRE_SEAT, UMPIRE_TYPES, GameState, apply, new_game, state_hash
 from ..engine.events import Event
 from ..engine.state import PHASE_CONSENSUS, PHASE_ORDERS, PHASE_OVER, PHASE_REACTION
 from ..ruleset import Ruleset, RulesetError
@@ -132,6 +132,13 @@ class SavedGame:
         self.hashes.append(state_hash(st))
 
     # --- reading ------------------------------------------------------------------------------
+    def umpire_log(self) -> list[LoggedInput]:
+        """The umpire's inputs, told apart from the players' (one log, two readings)."""
+        return [li for li in self.inputs if isinstance(li.input, UMPIRE_TYPES)]
+
+    def player_log(self) -> list[LoggedInput]:
+        return [li for li in self.inputs if not isinstance(li.input, UMPIRE_TYPES)]
+
     @property
     def turns(self) -> int:
         """Completed turns (state_at(0) is the start, state_at(turns) the last completed turn)."""
