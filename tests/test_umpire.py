@@ -3,8 +3,9 @@
 import json
 
 import msgpack
-
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st_
 
 from wargame.engine import (
     Adjudicate,
@@ -110,6 +111,7 @@ def test_a_free_inject_applies_effects_from_the_vocabulary(rs):
     (({"kind": "cohesion", "delta": 1, "extra": 2},), "effect 1"),
     (({"kind": "strength", "side": "russia", "delta": 1},), "name a region"),
     (({"kind": "credibility", "red_line": "nope", "delta": 0.1},), "no red line"),
+    (({"kind": "credibility", "red_line": "fighter_jets", "delta": float("nan")},), "between -1 and 1"),
 ])
 def test_a_bad_free_inject_is_refused_with_the_problem(rs, effects, problem):
     with pytest.raises(IllegalInput, match=problem):
@@ -208,3 +210,26 @@ def test_every_input_kind_is_exported_for_saves():
     for kind, cls in INPUT_TYPES.items():
         assert cls.__name__ and kind
     assert {"fire_inject", "free_inject", "adjudicate", "note", "publish"} <= set(INPUT_TYPES)
+
+
+scalars = st_.one_of(st_.none(), st_.booleans(), st_.integers(-10**20, 10**20), st_.floats(allow_nan=True),
+                     st_.text(max_size=12), st_.sampled_from(["stat", "cohesion", "flag", "strength", "russia",
+                                                              "ukraine", "ammunition", "fighter_jets", "self"]))
+tables = st_.dictionaries(st_.sampled_from(["kind", "faction", "stat", "delta", "flag", "turns", "value", "side",
+                                            "region", "red_line", "active", "threshold_delta", "formula", "x"]),
+                          scalars, max_size=6)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st_.lists(tables, max_size=4))
+def test_free_inject_tables_are_either_effects_or_one_clear_refusal(rs, effect_tables):
+    from wargame.engine.umpire import free_effects
+
+    try:
+        effects = free_effects(rs, tuple(effect_tables))
+    except IllegalInput as exc:
+        assert exc.code == "bad_input" and "\n" not in str(exc)
+        return
+    st = start(rs)
+    after, _ = apply(rs, st, FreeInject("fuzz", "", tuple(effect_tables), "property test"))
+    assert len(effects) == len(effect_tables) and after.turn == st.turn

@@ -71,6 +71,8 @@ def _effect_problem(rs: Ruleset, e) -> str:
         return f"name a region (no region {e.region!r})"
     elif isinstance(e, (schema.CredibilityEffect, schema.RedLineEffect)) and e.red_line not in rs.red_lines:
         return f"no red line {e.red_line!r}"
+    elif isinstance(e, schema.CredibilityEffect) and not -1.0 <= e.delta <= 1.0:  # also refuses NaN
+        return "a credibility change lies between -1 and 1"
     elif isinstance(e, schema.FlagEffect) and not e.flag:
         return "a flag needs a name"
     return ""
