@@ -38,8 +38,8 @@ def _add_view_option(parser: argparse.ArgumentParser) -> None:
 
 def _add_scheduler_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--scheduler", metavar="ADDRESS",
-                        help="play the games on a Dask cluster, e.g. tcp://10.0.0.5:8786 (--jobs is then "
-                             "unused; needs pip install wargame[cluster])")
+                        help="play the games on a Dask cluster whose scheduler is at ADDRESS, e.g. "
+                             "tcp://HOST:8786 (--jobs is then unused; needs pip install wargame[cluster])")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -91,7 +91,8 @@ def build_parser() -> argparse.ArgumentParser:
                                        "--set values and print the share of each outcome per variant, with "
                                        "the nuclear share's 95% confidence interval and the mean peak rung. "
                                        "KEY is a key path as `wargame ruleset check` names it, e.g. "
-                                       "settings.inadvertent_base or action[offensive].cost.")
+                                       "settings.inadvertent_base, action[offensive].rung or "
+                                       "red_line[nato_personnel].response_cost.")
     sweep.add_argument("--set", dest="settings", action="append", required=True, metavar="KEY=V1,V2,...",
                        help="a ruleset value and the values to try (TOML: 3, 0.5, true, \"text\"); repeatable")
     sweep.add_argument("--games", type=_positive, default=100, help="games per variant (default: 100)")
@@ -126,6 +127,21 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--out", required=True, help="the PNG file to write")
     render.add_argument("--size", default="1280x800", help="image size WIDTHxHEIGHT (default 1280x800)")
     render.set_defaults(func=cmd_render)
+
+    report = sub.add_parser("report", help="write an after-action report of a save (HTML and Markdown)",
+                            description="Write the after-action report of a save file for a seminar debrief: "
+                                        "outcome and scores, the escalation chart with what caused each rise, "
+                                        "every red-line crossing and its answer, the hidden numbers revealed, "
+                                        "the map at the start, the peak and the end, umpire inputs and every "
+                                        "order with its rationale. DIR/report.html is one self-contained file; "
+                                        "DIR/report.md has its pictures in DIR/images/. A branch is compared "
+                                        "with the game it branched from. Needs no display.")
+    report.add_argument("file", help="a .wgsave file")
+    report.add_argument("--out", required=True, metavar="DIR", help="folder to write the report into")
+    report.add_argument("--parent", metavar="FILE", help="for a branch: the save it branched from (default: "
+                                                         "searched next to FILE and in saves/)")
+    report.add_argument("--size", default="1280x800", help="size of the map pictures WIDTHxHEIGHT (default 1280x800)")
+    report.set_defaults(func=cmd_report)
 
     history = sub.add_parser("history", help="the historical 2022-2024 scenario",
                              description="Work with the historical scenario (rulesets/history/).")
@@ -208,10 +224,10 @@ def cmd_simulate(args) -> int:
         return EXIT_OK
     print(f"{summary['games']} games, ruleset {rs.id}, scenario {summary['scenario']}, {args.bots} bots, "
           f"{summary['elapsed_s']} s")
-    print("outcomes (share, 95% confidence interval):")
+    print("outcomes:")
     for outcome, n in summary["outcomes"].items():
         lo, hi = summary["outcome_shares"][outcome]["ci95"]
-        print(f"  {outcome:<20} {n:>6}  {100 * n / summary['games']:5.1f}%  ({100 * lo:.1f}-{100 * hi:.1f}%)")
+        print(f"  {outcome:<20} {n:>6}  {100 * n / summary['games']:5.1f}%  (95% CI {100 * lo:.1f}-{100 * hi:.1f}%)")
     print("peak escalation:")
     for rung, n in summary["peak_escalation"].items():
         print(f"  rung {rung:>2} {rs.rungs[int(rung)].name:<45} {n:>6}")
@@ -360,6 +376,27 @@ def cmd_render(args) -> int:
     finally:
         pygame.quit()
     print(f"wrote {args.out}: turn {args.turn} as {args.view}, {width}x{height}")
+    return EXIT_OK
+
+
+def cmd_report(args) -> int:
+    from pathlib import Path
+
+    from .report import make_report
+
+    size = _size(args.size)
+    game = _load_save(args.file)  # a missing or damaged save: one line, before anything is drawn
+    parent = None
+    if args.parent is not None:
+        _load_save(args.parent)
+        parent = Path(args.parent)
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise UserError(f"--out must be a folder, and {out} is a file")
+    report, paths = make_report(args.file, out, parent, game=game, map_size=size)
+    if report.comparison is not None and not report.comparison.found:
+        print(f"note: {printable(report.comparison.note)}", file=sys.stderr)
+    print(f"wrote {paths[0]} and {paths[1]} ({len(paths) - 2} pictures in {paths[2].parent})")
     return EXIT_OK
 
 

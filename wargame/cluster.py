@@ -36,6 +36,14 @@ def _play(raw: dict, digest: str, seeds: list[int], bots: str, scenario: str | N
 
 def connect(address: str):
     Client, _ = _dask()
+    from distributed.comm.addressing import parse_address, parse_host_port
+
+    try:  # checked first: a Client given a malformed address leaves noise behind at exit
+        scheme, location = parse_address(address)
+        if scheme in ("tcp", "tls"):
+            parse_host_port(location)
+    except ValueError as exc:
+        raise ClusterError(f"--scheduler {address}: {exc} (expected e.g. tcp://HOST:8786)") from None
     try:
         return Client(address, timeout="10s", set_as_default=False)
     except (OSError, TimeoutError, ValueError) as exc:

@@ -35,11 +35,13 @@ _rulesets: dict[tuple, Any] = {}
 
 def ruleset_for(path: str | None, overrides: tuple = ()):
     """The ruleset at `path` with `overrides` applied, built once per process."""
-    key = (path, tuple(overrides))
+    overrides = tuple(overrides)
+    # typed: 1, 1.0 and true are equal in Python but not to the ruleset checker
+    key = (path, tuple((k, type(v).__name__, v) for k, v in overrides))
     if key not in _rulesets:
         from .variants import load_variant
 
-        _rulesets[key] = load_variant(path, key[1])
+        _rulesets[key] = load_variant(path, overrides)
     return _rulesets[key]
 
 
@@ -200,8 +202,9 @@ def run_variants(ruleset_path: str | None, variants: list[tuple], games: int, se
                 advance(1)
             out.append(records)
         return out, time.perf_counter() - start
-    # a few batches per worker and round: few messages, yet the slowest batch ends close to the rest
-    size = max(1, min(50, total // (jobs * 8)))
+    # small batches: messages stay few (a batch's records are small), and the last batch to
+    # finish keeps the other workers idle only briefly (measured: bench/simulate.py)
+    size = max(1, min(20, total // (jobs * 16)))
     tasks = [(vi, (ruleset_path, overrides, chunk, bots, scenario, save_dir))
              for vi, overrides in enumerate(variants) for chunk in _chunks(seeds, size)]
     out = [[] for _ in variants]
@@ -330,8 +333,9 @@ def write_results(path: str, rows: list[dict]) -> None:
 # --- terminal -------------------------------------------------------------------------------------
 
 
-def progress_bar(stream=sys.stderr) -> Callable[[int, int], None] | None:
+def progress_bar(stream=None) -> Callable[[int, int], None] | None:
     """A one-line progress bar on stderr, only when it is a terminal."""
+    stream = stream or sys.stderr  # looked up now: sys.stderr may have been replaced since import
     if not stream.isatty():
         return None
     width = 30
