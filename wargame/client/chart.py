@@ -73,7 +73,7 @@ def _dashed(surface, colour, a: Point, b: Point, width: int, dash: int = 10, gap
         d = e + gap
 
 
-def _tag(surface, text: str, size: int, at: Point, gap: int, plot: pygame.Rect) -> None:
+def _tag(surface, text: str, size: int, at: Point, gap: int, plot: pygame.Rect) -> pygame.Rect:
     """A small boxed label up and to the right of `at` (flipped to stay inside `plot`)."""
     img = ui_font(size, True).render(text, True, PEAK)
     box = img.get_rect().inflate(8, 2)
@@ -85,6 +85,29 @@ def _tag(surface, text: str, size: int, at: Point, gap: int, plot: pygame.Rect) 
     surface.fill(P.PANEL, box)
     pygame.draw.rect(surface, PEAK, box, 1)
     surface.blit(img, img.get_rect(center=box.center))
+    return box
+
+
+def _free_spot(box: pygame.Rect, taken: list[pygame.Rect], plot: pygame.Rect, step: int) -> pygame.Rect:
+    """`box` moved up (then, if the top is reached, down) until it overlaps nothing in `taken`."""
+    start = box.clamp(plot)
+    for direction in (-1, 1):
+        b = start.copy()
+        while plot.top <= b.top and b.bottom <= plot.bottom:
+            if b.collidelist(taken) < 0:
+                return b
+            b.y += direction * step
+    return start  # nowhere free: overlap rather than vanish
+
+
+def _series_marks(pts: list[Point], radius: int, every: int = 6) -> list[pygame.Rect]:
+    """Small squares along the series (dots and segments), for labels to keep clear of."""
+    marks = [pygame.Rect(x - radius, y - radius, 2 * radius, 2 * radius) for x, y in pts]
+    for (x0, y0), (x1, y1) in zip(pts, pts[1:]):
+        n = max(1, int(max(abs(x1 - x0), abs(y1 - y0)) // every))
+        marks += [pygame.Rect(round(x0 + (x1 - x0) * k / n) - 3, round(y0 + (y1 - y0) * k / n) - 3, 6, 6)
+                  for k in range(1, n)]
+    return marks
 
 
 # --- the data: (turn, level) pairs --------------------------------------------------------------
@@ -251,24 +274,35 @@ def _draw(surface, rect, rs, history, start_level, peak, labels, title, month_of
 
     # the first time the series touches the peak: a ring and a boxed "peak" tag beside it
     hit = None
+    taken: list[pygame.Rect] = []  # what notes must not cover: the peak tag, the series, other notes
     if peak is not None:
         hit = next((p for (t, v), p in zip(main, pts) if v == peak), None)
         if hit is not None:
             ring = radius + round(6 * s)
             pygame.draw.circle(surface, PEAK, hit, ring, max(2, round(3 * s)))
-            _tag(surface, f"peak {peak}", small, hit, ring, plot)
+            taken.append(_tag(surface, f"peak {peak}", small, hit, ring, plot))
         else:  # reached within a turn only
-            _tag(surface, f"peak {peak}, within a turn", small, (plot.right - pad, y_of(peak)), 0, plot)
+            taken.append(_tag(surface, f"peak {peak}, within a turn", small, (plot.right - pad, y_of(peak)), 0, plot))
 
-    # notes above their points, clear of the peak ring and tag
-    for t, note in labels.items():
+    # notes above their points, clear of the peak ring and tag; notes that would cover each
+    # other (or the line) are stacked higher, with a thin leader back to their point
+    if labels:
+        taken += _series_marks(pts, radius)
+    for t, note in sorted(labels.items()):
         at = next((p for (tt, _), p in zip(main, pts) if tt == t), None)
         if at is not None:
             lift = radius + round(8 * s) + (2 * lh if peak is not None and at == hit else 0)
             img = ui_font(small).render(note, True, P.TEXT)
-            box = img.get_rect(midbottom=(at[0], at[1] - lift)).inflate(6, 0).clamp(plot)
+            wanted = img.get_rect(midbottom=(at[0], at[1] - lift)).inflate(6, 0)
+            box = _free_spot(wanted, taken, plot, img.get_height() // 2)
+            if box.topleft != wanted.clamp(plot).topleft:
+                end = (min(max(at[0], box.left + 2), box.right - 2), box.bottom if box.bottom <= at[1] else box.top)
+                pygame.draw.line(surface, P.TEXT_MUTED, (at[0], at[1] + (-radius if end[1] < at[1] else radius)),
+                                 end, max(1, round(s)))
             surface.fill(P.PANEL, box)
+            pygame.draw.rect(surface, P.PANEL_EDGE, box, 1)
             surface.blit(img, img.get_rect(center=box.center))
+            taken.append(box.inflate(4, 2))
 
     # legend, top right, only when there is something to tell apart
     if other:

@@ -1,0 +1,320 @@
+"""Gather what an after-action report tells from a loaded save, into plain records (no pygame,
+no file access).
+
+Every turn's events are recomputed once (`turn_events` replays that turn's inputs) and every
+section reads from that one pass, so a long game costs one replay, not one per section.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from ..engine import final_scores, month_label, shared_penalty
+from ..engine.inputs import UMPIRE_TYPES, Order, React, SetTrack, Vote
+from ..engine.umpire import describe_umpire_input
+from ..persist.game import SavedGame, turn_events
+from .records import (Comparison, CrossingRow, HiddenLine, MapShot, OrderRow, Report, Rise, Score, Seat, TurnLog,
+                      UmpireRow)
+
+HEADLINES = {
+    "nuclear_exchange": "Strategic nuclear exchange: every side loses",
+    "settlement": "A settlement all sides accepted",
+    "collapse_ukraine": "Ukraine's defence collapsed",
+    "collapse_russia": "Russia's war effort collapsed",
+    "alliance_fracture": "The Western alliance broke apart",
+    "turn_limit": "The war went on to the scenario's last turn",
+}
+TURN_LIMIT_TEXT = ("No side won outright before the scenario's last turn. The scores count the objectives "
+                   "each side held, less a penalty shared by all that grows with the highest rung reached.")
+CROSSING_KINDS = {
+    "declared": "past the declared line",
+    "tolerance": "past the hidden tolerance",
+    "cumulative": "by accumulated pressure",
+    "condition": "by a change on the ground",
+}
+DECIDERS = {"owner": "owner", "chance": "chance (dice)", "umpire": "umpire"}
+GAP = 10  # credibility and resolve this many percentage points apart earn a remark
+
+
+# --- small helpers ---------------------------------------------------------------------------------
+
+def faction_name(rs, fid: str) -> str:
+    if fid in rs.factions:
+        return rs.factions[fid].name
+    return "the umpire" if fid == "umpire" else (fid.replace("_", " ") or "nobody")
+
+
+def cause_name(rs, cause: str) -> str:
+    """An action's or a response's name from its id (a crossing names either)."""
+    if cause in rs.actions:
+        return rs.actions[cause].name
+    for line in rs.red_lines.values():
+        for r in line.responses:
+            if r.id == cause:
+                return r.name
+    return cause.replace("_", " ").capitalize()
+
+
+def turn_month(rs, st, turn: int) -> str:
+    # after turn T is labelled with T's month; the start with the first turn's
+    return month_label(rs, st, max(1, turn))
+
+
+def headline(outcome: str | None) -> str:
+    if outcome is None:
+        return "The game has not ended"
+    return HEADLINES.get(outcome, outcome.replace("_", " ").capitalize())
+
+
+def trigger_text(rs, trigger: str) -> str:
+    if not trigger:
+        return ""
+    if trigger == "inadvertent":
+        return "inadvertent escalation (no side chose the last step)"
+    return faction_name(rs, trigger)
+
+
+def verdict(active: bool, crossed: int, unanswered: int, credibility: float, resolve: float,
+            declared: int = 0, tolerance: int = 0) -> str:
+    """A sentence or two on how far what others believed of a line was from what its owner meant."""
+    cred, res = round(credibility * 100), round(resolve * 100)  # as shown, so words match numbers
+    if not active and not crossed:
+        return "Not in force in this game."
+    if res >= cred + GAP:
+        if unanswered:
+            text = (f"Let pass {unanswered} time{'s' if unanswered != 1 else ''}, so it looked weaker than it "
+                    "was: the owner's resolve never fell with its credibility. True risk was above perceived risk.")
+        else:
+            text = "Riskier than it looked: its owner meant it more than the others believed."
+    elif cred >= res + GAP:
+        text = "Looked firmer than it was: partly a bluff."
+    else:
+        text = "What the others believed roughly matched what its owner meant."
+    if declared > tolerance:
+        text += (f" The declared line ({declared}) now lies beyond the true tolerance ({tolerance}): "
+                 "a step the others think safe can still cross it.")
+    return text
+
+
+# --- one pass over the game's turns -------------------------------------------------------------------
+
+def _rise_label(rs, events, level_before: int, level_after: int, umpire_raised: bool) -> tuple[str, str]:
+    """(short label, sentence) for a turn whose end-of-turn level rose.
+
+    The engine lifts the track to the highest rung of a turn's actions and responses, the first
+    to reach it being the raiser; from a high rung a roll can add one more (inadvertent)."""
+    top, top_label, top_text = -1, "", ""
+    raised_by, inadvertent, inject = "", False, ""
+    for e in events:
+        d = e.data
+        if e.kind == "executed" and d["rung"] > top:
+            who = faction_name(rs, d["faction"])
+            top, top_label = d["rung"], f"{rs.actions[d['action']].name} ({who})"
+            top_text = f"{who} ordered {rs.actions[d['action']].name} (rung {d['rung']})"
+        elif e.kind == "response" and d["rung"] > top:
+            line = rs.red_lines[d["red_line"]]
+            who = faction_name(rs, line.owner)
+            name = cause_name(rs, d["response"])
+            top, top_label = d["rung"], f"{name} ({who})"
+            top_text = f"{who} answered the crossing of '{line.name}' with {name} (rung {d['rung']})"
+        elif e.kind == "escalation" and d["to"] > d["from"]:
+            raised_by = d.get("by", "")
+        elif e.kind == "inadvertent":
+            inadvertent = True
+        elif e.kind == "inject":
+            inject = e.text.split(":")[0]
+    if raised_by == "umpire" or (umpire_raised and not raised_by and not inadvertent):
+        label, text = "umpire", "the umpire set the track"
+    elif raised_by and top_label:
+        label, text = top_label, top_text
+    elif raised_by:
+        label = text = faction_name(rs, raised_by)
+    elif inadvertent:
+        return "inadvertent", f"inadvertent escalation: a chance roll moved the track from rung {level_before}"
+    elif inject:
+        label, text = inject, f"an event: {inject}"
+    else:
+        label, text = "effect", "an effect moved the track"
+    if inadvertent:
+        return f"{label}, then inadvertent", f"{text}; then a chance roll added a rung (inadvertent)"
+    return label, text
+
+
+def _turn_pass(game: SavedGame, states) -> dict:
+    """Everything the report needs from the events and inputs, turn by turn."""
+    rs = game.ruleset
+    inputs_by_turn: dict[int, list] = {}
+    for li in game.inputs:
+        inputs_by_turn.setdefault(li.turn, []).append(li)
+    last_turn = game.state.turn if game.state.outcome is None else game.turns
+    rises, crossings, logs, umpire = [], [], [], []
+    level = states[0].escalation
+    for turn in range(1, last_turn + 1):
+        st = states[min(turn, len(states) - 1)]
+        month = turn_month(rs, st, turn)
+        logged = inputs_by_turn.get(turn, [])
+        events = turn_events(game, turn) if turn <= game.turns else []
+        # rises of the end-of-turn level, each put down to what caused it
+        if turn <= game.turns:
+            after = game.state.history[turn - 1] if len(game.state.history) >= turn else st.escalation
+            if after > level:
+                umpire_raised = any(isinstance(li.input, SetTrack) and li.input.track == "escalation"
+                                    for li in logged)
+                label, cause = _rise_label(rs, events, level, after, umpire_raised)
+                rises.append(Rise(turn, month, level, after, label, cause))
+            level = after
+        crossings.extend(_crossings(rs, events, turn, month))
+        logs.append(_turn_log(rs, game, turn, month, logged, events))
+        for li in logged:
+            if isinstance(li.input, UMPIRE_TYPES):
+                umpire.append(UmpireRow(turn, month, type(li.input).__name__, _describe(rs, li.input),
+                                        getattr(li.input, "rationale", "")))
+    return {"rises": rises, "crossings": crossings, "logs": logs, "umpire": umpire}
+
+
+def _describe(rs, inp) -> str:
+    try:
+        return describe_umpire_input(rs, inp)
+    except Exception:  # an input kind newer than this report: name it rather than fail
+        return type(inp).__name__
+
+
+def _crossings(rs, events, turn: int, month: str) -> list[CrossingRow]:
+    """Each crossing with the answer that followed it (paired in order, by line, actor and cause)."""
+    found, kinds, answers = [], {}, []
+    for e in events:
+        if e.kind == "crossing":
+            found.append(e.data)
+        elif e.kind == "crossing_odds":
+            kinds.setdefault(e.data["red_line"], []).append(e.data["kind"])
+        elif e.kind in ("response", "unanswered"):
+            answers.append(e.data)
+    rows = []
+    for c in found:
+        line = rs.red_lines[c["red_line"]]
+        pending = kinds.get(c["red_line"])
+        how = pending.pop(0) if pending else "?"
+        a = next((a for a in answers if (a["red_line"], a["by"], a["cause"]) == (c["red_line"], c["by"], c["cause"])),
+                 None)
+        if a is not None:
+            answers.remove(a)
+        response = ("awaiting an answer" if a is None
+                    else "let it pass" if a["response"] is None else cause_name(rs, a["response"]))
+        rows.append(CrossingRow(
+            turn, month, line.name, faction_name(rs, line.owner), faction_name(rs, c["by"]),
+            "a change on the ground" if c["cause"] == "condition" else cause_name(rs, c["cause"]),
+            CROSSING_KINDS.get(how, how), response, a.get("rung") if a else None,
+            DECIDERS.get(a["decided_by"], a["decided_by"]) if a else "",
+            a["probability"] if a else None, a["credibility_before"] if a else None,
+            a["credibility_after"] if a else None))
+    return rows
+
+
+def _turn_log(rs, game, turn: int, month: str, logged, events) -> TurnLog:
+    """Player inputs of one turn (orders, answers to crossings, votes), in seat order."""
+    orders = [li.input for li in logged if isinstance(li.input, Order)]
+    votes = {li.input.order: li.input for li in logged if isinstance(li.input, Vote)}
+    executed = Counter((e.data["faction"], e.data["action"], e.data["target"]) for e in events if e.kind == "executed")
+    rows = []
+    for i, o in enumerate(orders):
+        action = rs.actions[o.action] if o.action in rs.actions else None
+        key = (o.faction, o.action, o.target)
+        vote = votes.get(i)
+        if executed[key] > 0:
+            executed[key] -= 1
+            result = "carried out over the ally's objection" if vote is not None and not vote.approve else "carried out"
+        elif vote is not None and not vote.approve:
+            result = "vetoed by the ally"
+        elif turn > game.turns:
+            result = "turn not finished"
+        else:
+            result = "did not go ahead"
+        rows.append(OrderRow(o.faction, "order", action.name if action else o.action,
+                             rs.regions[o.target].name if o.target in rs.regions else (o.target or ""),
+                             o.rationale, result))
+    for li in logged:
+        inp = li.input
+        if isinstance(inp, React):
+            line = rs.red_lines[inp.red_line]
+            answer = "let it pass" if inp.response is None else cause_name(rs, inp.response)
+            rows.append(OrderRow(inp.faction, "answer", f"Answer to the crossing of '{line.name}'", "", "", answer))
+        elif isinstance(inp, Vote) and 0 <= inp.order < len(orders):
+            o = orders[inp.order]
+            what = rs.actions[o.action].name if o.action in rs.actions else o.action
+            rows.append(OrderRow(inp.faction, "vote", f"Vote on {what} ({faction_name(rs, o.faction)})", "", "",
+                                 "approved" if inp.approve else "against"))
+    seat = {f: i for i, f in enumerate(rs.factions)}
+    kind_rank = {"order": 0, "vote": 1, "answer": 2}
+    rows.sort(key=lambda r: (seat.get(r.faction, 99), kind_rank[r.kind]))  # stable: log order within a seat
+    caption = game.captions.get(turn)
+    return TurnLog(turn, month, caption.caption if caption else "", tuple(rows))
+
+
+def _hidden(rs, start, end) -> list[HiddenLine]:
+    out = []
+    for lid, ls in end.lines.items():
+        line, first = rs.red_lines[lid], start.lines[lid]
+        out.append(HiddenLine(faction_name(rs, line.owner), line.name, ls.active, first.declared, ls.declared,
+                              ls.tolerance, first.credibility, ls.credibility, ls.resolve, ls.crossed,
+                              ls.unanswered, verdict(ls.active, ls.crossed, ls.unanswered, ls.credibility,
+                                                     ls.resolve, ls.declared, ls.tolerance)))
+    return out
+
+
+def _scores(rs, st) -> tuple[list[Score], int, str]:
+    scores = final_scores(rs, st)
+    known = [v for v in scores.values() if v is not None]
+    best = max(known) if known else None
+    rows = [Score(faction_name(rs, f), "all lose" if v is None else str(v), v is not None and v == best)
+            for f, v in scores.items()]
+    if st.outcome == "nuclear_exchange":
+        return rows, 0, "After a strategic nuclear exchange nobody scores."
+    penalty = shared_penalty(rs, st)
+    note = "Objectives held, turn by turn"
+    note += f", minus a shared penalty of {penalty} for the highest rung reached." if penalty else "."
+    return rows, penalty, note
+
+
+def _maps(rs, states, peak_turn: int) -> list[MapShot]:
+    last = len(states) - 1
+    shots = [MapShot("start", "At the start", 0, f"{turn_month(rs, states[0], 1)}, before turn 1")]
+    if 0 < peak_turn < last:
+        shots.append(MapShot("peak", f"At the peak of escalation (rung {states[last].peak})", peak_turn,
+                             f"{turn_month(rs, states[peak_turn], peak_turn)}, after turn {peak_turn}"))
+    if last > 0:
+        shots.append(MapShot("end", "At the end", last, f"{turn_month(rs, states[last], last)}, after turn {last}"))
+    return shots
+
+
+# --- the whole report ------------------------------------------------------------------------------
+
+def collect(game: SavedGame, comparison: Comparison | None = None) -> Report:
+    """The report's facts; `comparison` is the branch's parent, compared (see `parent.py`)."""
+    rs, h = game.ruleset, game.header
+    states = [game.state_at(t) for t in range(game.turns + 1)]
+    start, end = states[0], game.state
+    passed = _turn_pass(game, states)
+    peak_turn = next((t for t, s in enumerate(states) if s.peak == end.peak), len(states) - 1)
+    scores, penalty, score_note = _scores(rs, end)
+    outcome_rule = next((o for o in rs.outcomes if o.id == end.outcome), None)
+    outcome_text = outcome_rule.description if outcome_rule and outcome_rule.description else \
+        TURN_LIMIT_TEXT if end.outcome == "turn_limit" else ""
+    scenario = rs.scenarios.get(h.scenario)
+    last = max(1, game.turns)
+    return Report(
+        title=h.title or "Untitled game",
+        scenario=scenario.name if scenario else h.scenario,
+        ruleset=f"{rs.info.name} {rs.info.version}",
+        game_id=h.game_id, seed=h.seed, created=h.created,
+        first_month=turn_month(rs, start, 1), last_month=turn_month(rs, end, last), turns=game.turns,
+        seats=tuple(Seat(f, faction_name(rs, f), h.seats.get(f, "?")) for f in rs.factions),
+        outcome=end.outcome, headline=headline(end.outcome),
+        outcome_text=outcome_text,
+        trigger=trigger_text(rs, end.nuclear_trigger) if end.outcome == "nuclear_exchange" else "",
+        scores=tuple(scores), penalty=penalty, score_note=score_note,
+        start_level=start.escalation, history=tuple(end.history), peak=end.peak, peak_turn=peak_turn,
+        rung_names=tuple(r.name for r in rs.rungs),
+        rises=tuple(passed["rises"]), crossings=tuple(passed["crossings"]), hidden=tuple(_hidden(rs, start, end)),
+        turn_logs=tuple(passed["logs"]), umpire=tuple(passed["umpire"]), maps=tuple(_maps(rs, states, peak_turn)),
+        parent_id=h.parent_id, comparison=comparison,
+    )
