@@ -23,7 +23,7 @@ from wargame.client.scenes.gameover import GameOverScene  # noqa: E402
 from wargame.client.scenes.handover import HandoverScene  # noqa: E402
 from wargame.client.scenes.menu import MenuScene  # noqa: E402
 from wargame.client.scenes.replay import ReplayScene  # noqa: E402
-from wargame.client.session import Session  # noqa: E402
+from wargame.client.session import TURN_START, Session  # noqa: E402
 from wargame.persist import SavedGame, load_save, saves_home  # noqa: E402
 from wargame.ruleset import load_ruleset  # noqa: E402
 
@@ -36,6 +36,24 @@ def shoot(app: App, name: str) -> None:
     app.tick(0.0)
     pygame.image.save(app.screen, str(OUT / f"{name}.png"))
     print("wrote", OUT / f"{name}.png")
+
+
+def shoot_umpire(app: App, rs) -> None:
+    """The umpire's desk at a red-line crossing: the engine's P(respond), adjudicate or leave it."""
+    seats = {f: "doctrine" for f in rs.factions} | {"umpire": "human"}
+    game, events = SavedGame.new(rs, seed=0, seats=seats, title="screenshots")
+    session = Session.start(game, events)
+    for _ in range(12):  # release each turn's desk until a crossing holds the bots
+        session.play_bots()
+        if session.checkpoint() != TURN_START:
+            break
+        session.release()
+    scene = GameScene(app, session)
+    app.switch(scene)
+    app.tick(0.0)
+    scene.desk.rationale = "Moscow cannot look weak before the summit"
+    app.rebuild()
+    shoot(app, "umpire")
 
 
 def main() -> int:
@@ -58,6 +76,8 @@ def main() -> int:
     strike = next(o for o in scene.options if o.targets and o.action.rung >= 4)
     scene.select_action(strike.action.id)
     shoot(app, "game")
+
+    shoot_umpire(app, rs)
 
     history = load_save(saves_home() / "history-2022-2024.wgsave")
     replay = ReplayScene(app, history)

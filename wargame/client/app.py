@@ -25,6 +25,7 @@ TEXT_SCALES = (0.8, 0.9, 1.0, 1.15, 1.3, 1.5, 1.75)
 IDLE_WAIT_MS = 400  # the longest the loop sleeps with nothing to do
 TOOLTIP_WINDOW_MS = 2000  # keep redrawing this long after an event, for tooltips
 FRAME_MS = 33  # while a scene animates
+TEXT_ENTRIES = (pygame_gui.elements.UITextEntryLine, pygame_gui.elements.UITextEntryBox)
 
 
 class Scene:
@@ -44,8 +45,10 @@ class Scene:
     def button(self, rect, text: str, action, *, key: int | None = None, tooltip: str | None = None,
                object_id: str | None = None, container=None, enabled: bool = True):
         """A pygame_gui button that runs `action` when clicked or when `key` is pressed."""
+        # pygame_gui hands the click's data to a command with one parameter, and a lambda with a
+        # default (lambda r=resp: ...) has one: wrapped, every action is called as a key calls it
         btn = pygame_gui.elements.UIButton(pygame.Rect(rect), text, self.manager, container=container,
-                                           tool_tip_text=tooltip, object_id=object_id, command=action)
+                                           tool_tip_text=tooltip, object_id=object_id, command=lambda: action())
         if not enabled:
             btn.disable()
         if key is not None and enabled:
@@ -53,10 +56,13 @@ class Scene:
         return btn
 
     def typing(self) -> bool:
-        """Whether a text box has the keyboard (shortcuts are off meanwhile)."""
-        focus = self.manager.get_focus_set()
-        return any(isinstance(e, (pygame_gui.elements.UITextEntryLine, pygame_gui.elements.UITextEntryBox))
-                   for e in (focus or ()))
+        """Whether a text entry has the keyboard (shortcuts are off meanwhile, so "f" is a letter).
+
+        An entry types whenever its own `is_focused` flag is set, and that flag can be set without
+        the manager's focus set knowing (`UITextEntryLine.focus()` called from code), so the
+        entries themselves are asked rather than the focus set.
+        """
+        return any(isinstance(e, TEXT_ENTRIES) and e.is_focused for e in self.manager.get_sprite_group().sprites())
 
     def handle_shortcut(self, event: pygame.event.Event) -> bool:
         if event.type != pygame.KEYDOWN or self.typing() or event.mod & (pygame.KMOD_CTRL | pygame.KMOD_ALT):

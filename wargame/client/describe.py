@@ -53,7 +53,16 @@ def dashboard_html(rs: Ruleset, view: dict[str, Any], seat: str) -> str:
     for obj in mine["objectives"]:
         mark = f"<font color='{GOOD}'>[yes]</font>" if obj["met"] else f"<font color='{BAD}'>[no]</font>"
         parts.append(f"{mark} +{obj['points']} {esc(obj['description'])}")
+    parts += notes_lines(view)
     return "<br>".join(p for p in parts if p is not None)
+
+
+def notes_lines(view: dict[str, Any]) -> list[str]:
+    """The umpire's published notes (a player's view holds no others)."""
+    published = [n for n in view.get("notes", ()) if n["published"]]
+    if not published:
+        return []
+    return ["", "<b>Umpire's notes</b>"] + [f"Turn {n['turn']}: {esc(n['text'])}" for n in published]
 
 
 def umpire_dashboard_html(rs: Ruleset, view: dict[str, Any]) -> str:
@@ -64,6 +73,13 @@ def umpire_dashboard_html(rs: Ruleset, view: dict[str, Any]) -> str:
         stats = ", ".join(f"{stat_name(s).lower()} {v}" for s, v in f["stats"].items())
         parts += ["", f"<b>{esc(faction.name)}</b>: score {f['score']}, capacity {f['capacity_left']}",
                   f"<font color='{MUTED}'>{esc(stats)}</font>"]
+    parts += ["", f"<b>Flags:</b> {esc(', '.join(f.replace('_', ' ') for f in view['flags']) or 'none')}"]
+    injects = {i.id: i.name for sc in rs.scenarios.values() for i in sc.injects}
+    for s in view.get("scheduled_injects", ()):
+        parts.append(f"<b>Scheduled:</b> {esc(injects.get(s['inject'], s['inject']))}, turn {s['turn']}")
+    private = sum(1 for n in view.get("notes", ()) if not n["published"])
+    if view.get("notes"):
+        parts.append(f"<b>Notes:</b> {len(view['notes'])} ({private} private)")
     return "<br>".join(parts)
 
 

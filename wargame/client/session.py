@@ -3,6 +3,11 @@
 No pygame here. The scenes ask the session whose turn it is and hand it the inputs people
 choose; the session lets bots play their seats, keeps every seat's news (the events it may see
 since it last acted) and autosaves. The engine stays the only thing that changes the state.
+
+With an umpire (facilitator) seated, the session also keeps two checkpoints where the umpire's
+desk comes first: the start of every turn, before any seat orders, and every new red-line
+crossing, before its owner (person or bot) answers. Releasing a checkpoint is facilitation
+flow, not a game input, so it is kept here and never logged.
 """
 
 from __future__ import annotations
@@ -14,13 +19,22 @@ from attrs import define, field
 
 from ..bots import make_bots
 from ..engine import Event, GameState, apply, player_view, seats_to_act
+from ..engine.inputs import UMPIRE_SEAT
 from ..engine.legal import action_cost, legal_orders
+from ..engine.state import PHASE_ORDERS, PHASE_REACTION
 from ..persist import Autosaver, SavedGame, SaveError
 from ..persist.game import save_game
 
 HUMAN = "human"
 BOT_KINDS = ("doctrine", "random")
 MAX_BOT_STEPS = 10_000  # a safety stop; one turn of four bots takes a few dozen inputs
+UMPIRE = UMPIRE_SEAT
+TURN_START, REACTION = "turn", "reaction"  # the umpire's checkpoints
+
+
+def crossing_key(turn: int, crossing) -> tuple:
+    """Names one crossing across the turn (a response may cross the same line again next round)."""
+    return (turn, crossing.red_line, crossing.round, crossing.by, crossing.cause)
 
 
 @define
@@ -52,6 +66,9 @@ class Session:
     seen: dict[str, int] = field(factory=dict)
     last_autosave: Path | None = None
     autosave_problem: str = ""  # why the last autosave failed (full disk, no permission), for the screen
+    # the umpire's checkpoints already released: turns begun, crossings reviewed (crossing_key)
+    released_turns: set[int] = field(factory=set)
+    reviewed: set[tuple] = field(factory=set)
 
     @classmethod
     def start(cls, game: SavedGame, events: list[Event] = (), autosaver: Autosaver | None = None,
@@ -93,11 +110,54 @@ class Session:
     def human_seats(self) -> list[str]:
         return [f for f in self.rs.factions if self.is_human(f)]
 
+    @property
+    def has_umpire(self) -> bool:
+        return self.game.header.seats.get(UMPIRE) == HUMAN
+
+    def people(self) -> list[str]:
+        """Every seat a person sits at: the human factions and the umpire, if seated."""
+        return self.human_seats() + ([UMPIRE] if self.has_umpire else [])
+
     def waiting(self) -> list[str]:
         return seats_to_act(self.rs, self.state)
 
+    # --- the umpire's checkpoints ---------------------------------------------------------------
+    def checkpoint(self) -> str | None:
+        """TURN_START or REACTION while the umpire's desk comes first; None otherwise."""
+        if not self.has_umpire or self.over:
+            return None
+        st = self.state
+        if st.phase == PHASE_ORDERS and st.turn not in self.released_turns and not st.done and not st.orders:
+            return TURN_START
+        if st.phase == PHASE_REACTION and self.unreviewed():
+            return REACTION
+        return None
+
+    def unreviewed(self) -> list:
+        """Pending crossings the umpire has not yet looked at (adjudicated ones are gone from the state)."""
+        st = self.state
+        return [c for c in st.crossings if crossing_key(st.turn, c) not in self.reviewed]
+
+    def leave_to_owner(self, red_line: str) -> None:
+        """The umpire lets the owner answer this crossing (the owner's seat, or its bot, decides)."""
+        st = self.state
+        self.reviewed |= {crossing_key(st.turn, c) for c in st.crossings if c.red_line == red_line}
+
+    def release(self) -> None:
+        """The umpire hands the game back to the players: the current checkpoint is done."""
+        st = self.state
+        if st.phase == PHASE_ORDERS:
+            self.released_turns.add(st.turn)
+        self.reviewed |= {crossing_key(st.turn, c) for c in st.crossings}
+        self.mark_seen(UMPIRE)
+
     def human_to_act(self) -> str | None:
-        """The person the game waits for, once no bot is left to move; None while bots move or at the end."""
+        """The person the game waits for, once no bot is left to move; None while bots move or at the end.
+
+        At an umpire checkpoint that is the umpire, before any player or bot.
+        """
+        if self.checkpoint() is not None:
+            return UMPIRE
         waiting = self.waiting()
         if not waiting or any(not self.is_human(s) for s in waiting):
             return None
@@ -156,9 +216,9 @@ class Session:
         return events
 
     def play_bots(self, limit: int | None = None) -> list[BotMove]:
-        """Let bots move until a person must act or the game ends (or `limit` inputs)."""
+        """Let bots move until a person must act (the umpire, at a checkpoint) or the game ends (or `limit` inputs)."""
         moves: list[BotMove] = []
-        while not self.over and (limit is None or len(moves) < limit):
+        while not self.over and self.checkpoint() is None and (limit is None or len(moves) < limit):
             bot_seats = [s for s in self.waiting() if not self.is_human(s)]
             if not bot_seats:
                 break

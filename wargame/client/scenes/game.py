@@ -3,7 +3,9 @@
 Whose screen it is: the person the session waits for (`session.human_to_act()`). Everything
 drawn or written comes from that seat's player view. When the next person is someone else, a
 handover screen covers everything first. Picked orders stay in this scene until the seat hands
-them in, so a pick can be undone; votes and reactions go to the engine at once.
+them in, so a pick can be undone; votes and reactions go to the engine at once. Each pick may
+carry the seat's one-line argument (its rationale). With an umpire seated, the umpire's desk
+(umpire_panel.py) takes the phase panel's place at the umpire's checkpoints.
 """
 
 from __future__ import annotations
@@ -16,17 +18,24 @@ import pygame_gui
 from pygame_gui.elements import UILabel, UIPanel, UISelectionList, UITextBox, UITextEntryLine, UIWindow
 
 from ...engine import IllegalInput, Order, React, Vote, month_label
+from ...engine.inputs import Note, Publish
+from ...engine.umpire import describe_umpire_input
 from ...persist import EXTENSION, SaveError
 from .. import describe as D
 from .. import palette as P
 from ..app import Scene
 from ..board import ZOOM_STEP, Board, game_layout, seat_name
 from ..mapview import render_text
-from ..session import Session
+from ..session import UMPIRE, Session
 from ..text import esc
+from .umpire_panel import Desk, UmpirePanel
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 NOTICE_SECONDS = 8.0  # how long a one-line notice stays over the map
+ARGUMENT_LIMIT = 200  # a player's argument is one line, as in a matrix game
+# the orders panel (with its argument line) and the umpire's desk take room from the map (at 1280x800)
+ORDERS_PANEL_H = 350
+UMPIRE_PANEL_H = 450
 
 
 def safe_file_name(text: str) -> str:
@@ -54,6 +63,9 @@ class GameScene(Scene):
         self.view = self.preview_view = readonly_view
         self.options = []
         self.save_window = None
+        self.argument = ""  # the argument typed for the next pick
+        self.desk = Desk()  # the umpire's typing and choices, kept across rebuilds
+        self.umpire_panel = None
         # bots move and the first seat is chosen on the first update, once the scene is on screen
         self.started = self.readonly
 
@@ -96,8 +108,10 @@ class GameScene(Scene):
         changed = nxt != self.seat
         self.seat = nxt
         self.picks, self.selected, self.target_index = [], None, 0
+        if changed:
+            self.argument = ""
         self._refresh()
-        many_people = len(self.session.human_seats()) > 1
+        many_people = len(self.session.people()) > 1
         if many_people and (changed or first):
             self.app.switch(HandoverScene(self.app, self))
         elif self.app.scene is not self:
@@ -111,7 +125,8 @@ class GameScene(Scene):
         self.view = s.view(self.seat)
         self.preview_view = preview_view_of(s, self.seat, self.picks) if self.picks else self.view
         self.board.set_view(self.view)
-        self.options = s.order_options(self.seat, self.picks) if self.phase == "orders" else []
+        mine = self.phase == "orders" and self.seat in self.rs.factions
+        self.options = s.order_options(self.seat, self.picks) if mine else []
         if self.selected not in {o.action.id for o in self.options}:
             self.selected, self.target_index = None, 0
 
@@ -127,6 +142,10 @@ class GameScene(Scene):
             self.board.set_view(self.view)
         self.board.set_scale(self.app.ui_scale)
         self.layout = game_layout(self.app.size, self.app.px(100) / 100)
+        if not self.readonly and self.seat == UMPIRE:
+            self._grow_panel(UMPIRE_PANEL_H)
+        elif not self.readonly and self.phase == "orders":
+            self._grow_panel(ORDERS_PANEL_H)
         L, m, px = self.layout, self.manager, self.app.px
         seat = self.view["seat"]
         pv = self.preview_view if not self.readonly else self.view
@@ -151,7 +170,22 @@ class GameScene(Scene):
         else:
             UITextBox(D.orders_html(self.rs, self.readonly_orders, self.view["turn"] - 1), L["orders"], m)
 
+    def _grow_panel(self, height: int) -> None:
+        """Give the phase panel `height` (at 1280x800) of the middle column; the map keeps 240 or more."""
+        L, px = self.layout, self.app.px
+        column = L["map"].height + L["orders"].height
+        panel_h = max(L["orders"].height, min(px(height), column - px(240)))
+        L["map"] = pygame.Rect(L["map"].x, L["map"].y, L["map"].width, column - panel_h)
+        L["orders"] = pygame.Rect(L["orders"].x, L["map"].bottom, L["orders"].width, panel_h)
+
     def _build_phase_panel(self, rect: pygame.Rect) -> None:
+        self.umpire_panel = None
+        if self.seat == UMPIRE:
+            s = self.session
+            checkpoint = s.checkpoint()
+            self.desk.open_at((checkpoint, s.state.turn) if checkpoint else ())
+            self.umpire_panel = UmpirePanel(self, rect)
+            return
         panel = UIPanel(rect, manager=self.manager)
         if self.phase == "orders":
             self._build_orders(panel, rect)
@@ -165,8 +199,9 @@ class GameScene(Scene):
         pad = px(8)
         list_w = rect.width * 9 // 20
         row_h = px(34)
-        # list/detail, then the "picked" line (28 + 4) and the button row
-        body_h = rect.height - 3 * pad - px(26) - px(32) - row_h - px(6)
+        # list/detail, the argument line (32 + 6), the picked orders (two lines: 52 + 6) and the button row
+        picks_h = px(52)
+        body_h = rect.height - 3 * pad - px(26) - px(38) - picks_h - px(6) - row_h - px(6)
         UILabel(pygame.Rect(pad, pad, list_w, px(26)), f"Orders: {len(self.options)} actions possible", m,
                 container=panel, object_id="@small")
         items = [self._option_label(o) for o in self.options]
@@ -179,9 +214,16 @@ class GameScene(Scene):
         self.detail = UITextBox(detail, pygame.Rect(pad * 2 + list_w, pad, rect.width - list_w - 3 * pad, body_h + px(26)),
                                 m, container=panel)
         y = pad + px(26) + body_h + px(6)
-        picked = "; ".join(self._pick_label(p) for p in self.picks) or "none yet"
-        UILabel(pygame.Rect(pad, y, rect.width - 2 * pad, px(28)), f"Picked this turn: {picked}", m, container=panel)
-        y += px(32)
+        label_w = min(rect.width // 3, round(158 * self.app.ui_scale))  # follows the text size
+        UILabel(pygame.Rect(pad, y, label_w, px(32)), "Argument (optional):", m, container=panel)
+        self.argument_entry = UITextEntryLine(
+            pygame.Rect(pad + label_w, y, rect.width - 2 * pad - label_w, px(32)), m, container=panel,
+            initial_text=self.argument or None,
+            placeholder_text="Why this order? (saved with it, shown in the debrief)")
+        self.argument_entry.set_text_length_limit(ARGUMENT_LIMIT)
+        y += px(38)
+        UITextBox(self._picks_html(), pygame.Rect(pad, y, rect.width - 2 * pad, picks_h), m, container=panel)
+        y += picks_h + px(6)
         bw = (rect.width - 4 * pad) // 3
         can_add = option is not None and (not option.targets or self._current_target() is not None)
         self.button((pad, y, bw, row_h), "Pick order [Enter]", self.pick_selected, key=pygame.K_RETURN,
@@ -290,6 +332,14 @@ class GameScene(Scene):
         name = self.rs.actions[order.action].name
         return f"{name} at {self.rs.regions[order.target].name}" if order.target else name
 
+    def _picks_html(self) -> str:
+        """This turn's picks, each with its argument (in italics) if the seat gave one."""
+        if not self.picks:
+            return "<b>Picked this turn:</b> none yet"
+        items = [esc(self._pick_label(p)) + (f" <i>(\"{esc(p.rationale)}\")</i>" if p.rationale else "")
+                 for p in self.picks]
+        return "<b>Picked this turn:</b> " + "; ".join(items)
+
     def select_action(self, action_id: str | None) -> None:
         self.selected, self.target_index = action_id, 0
         self.app.rebuild()
@@ -309,13 +359,14 @@ class GameScene(Scene):
             self.app.dirty = True
 
     def pick(self, action_id: str, target: str | None) -> None:
-        order = Order(self.seat, action_id, target)
+        order = Order(self.seat, action_id, target, rationale=self.argument.strip())
         try:
             self.session.preview(self.picks + [order])
         except IllegalInput as exc:
             self.notice = f"Cannot pick that: {exc}"
             return
         self.picks.append(order)
+        self.argument = ""  # an argument belongs to one order
         self.notice = f"Picked: {self._pick_label(order)}."
         self._refresh()
         self.app.rebuild()
@@ -354,6 +405,41 @@ class GameScene(Scene):
     def react(self, red_line: str, response: str | None) -> None:
         self._give(React(self.seat, red_line, response))
 
+    # --- the umpire's desk (umpire_panel.py builds it and calls these) -------------------------
+    def set_notice(self, text: str) -> None:
+        self.notice = text
+        self.app.dirty = True
+
+    def umpire_give(self, inp) -> bool:
+        """Hand an umpire input to the engine; a refusal (a blank rationale, say) becomes a notice."""
+        try:
+            self.session.submit(inp)
+        except IllegalInput as exc:
+            hint = " Write it in the Rationale line first." if "rationale" in str(exc) else ""
+            self.set_notice(f"Refused: {exc}.{hint}")
+            return False
+        if isinstance(inp, Note):
+            self.notice = "Note kept: only the umpire sees it until it is published."
+        elif isinstance(inp, Publish):
+            self.notice = f"Note {inp.note} published: every seat sees it now."
+        else:
+            self.notice = f"Umpire: {describe_umpire_input(self.rs, inp)}."
+        return True
+
+    def after_umpire(self) -> None:
+        """After an umpire input: stay at the desk while the checkpoint lasts, else move the game on."""
+        if not self.session.over and self.session.human_to_act() == UMPIRE:
+            self._refresh()
+            self.app.rebuild()
+        else:  # the last crossing was decided or left to its owner: the desk closes
+            self.session.mark_seen(UMPIRE)
+            self._advance()
+
+    def release_umpire(self) -> None:
+        self.session.release()
+        self.notice = ""
+        self._advance()
+
     def _give(self, inp) -> None:
         seat = self.seat
         try:
@@ -377,7 +463,7 @@ class GameScene(Scene):
         title = self.session.game.header.title or "game"
         self.save_name = UITextEntryLine(pygame.Rect(px(10), px(36), inner_w, px(34)), m, container=self.save_window,
                                          initial_text=safe_file_name(title))
-        self.save_name.focus()
+        self.manager.set_focus_set(self.save_name)  # through the manager, so a click elsewhere unfocuses it
         UIButton = pygame_gui.elements.UIButton
         UIButton(pygame.Rect(px(10), px(80), inner_w // 2 - px(5), px(36)), "Save [Enter]", m,
                  container=self.save_window, command=self.save_now)
@@ -422,8 +508,15 @@ class GameScene(Scene):
             elif event.key == pygame.K_ESCAPE:
                 self.close_save_window()
             return
+        if self.umpire_panel is not None and self.umpire_panel.handle_event(event):
+            return
+        argument_line = getattr(event, "ui_element", None) is getattr(self, "argument_entry", False)
         if event.type == pygame_gui.UI_TEXT_ENTRY_FINISHED and self.save_window is not None:
             self.save_now()
+        elif event.type == pygame_gui.UI_TEXT_ENTRY_CHANGED and argument_line:
+            self.argument = event.text
+        elif event.type == pygame_gui.UI_TEXT_ENTRY_FINISHED and argument_line:
+            self.pick_selected()  # Enter in the argument line picks the chosen action with it
         elif event.type == pygame_gui.UI_SELECTION_LIST_NEW_SELECTION and event.ui_element is getattr(self, "action_list", None):
             option = next((o for o in self.options if self._option_label(o) == event.text), None)
             self.select_action(option.action.id if option else None)

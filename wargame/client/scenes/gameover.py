@@ -14,7 +14,8 @@ from pathlib import Path
 import pygame
 from pygame_gui.elements import UILabel, UITextBox
 
-from ...engine import final_scores, month_label, player_view, shared_penalty
+from ...engine import UMPIRE_TYPES, Note, Order, Publish, final_scores, month_label, player_view, shared_penalty
+from ...engine.umpire import describe_umpire_input
 from ...persist import EXTENSION
 from .. import palette as P
 from ..app import Scene
@@ -112,6 +113,8 @@ def summary_html(rs, view: dict, start_month: str, header=None) -> str:
     ]
     if header is not None:
         seats = ", ".join(f"{seat_name(rs, f)} ({header.seats.get(f, '?')})" for f in rs.factions)
+        if "umpire" in header.seats:
+            seats += ", with an umpire"
         facts.append(f"Seats: {seats}")
     text = outcome_text(rs, view["outcome"])
     return (f"{esc(text)}<br><br>" if text else "") + "<br>".join(esc(f) for f in facts)
@@ -143,6 +146,41 @@ def debrief_html(rs, view: dict, scenario) -> str:
     return "<br>".join(parts)
 
 
+def arguments_html(rs, logged, month_of) -> str:
+    """The players' arguments for their orders turn by turn, then the umpire's interventions.
+
+    Read from the save's input log: an argument is an Order's rationale. Orders without one are
+    left out, so the list stays short enough to talk through. The umpire's private notes stay
+    private; the rationales of the umpire's game-changing inputs are shown, as the debrief is the
+    place to explain them.
+    """
+    muted = _hex(P.TEXT_MUTED)
+    parts = ["<b>Arguments: why the players ordered what they did</b>"]
+    argued = [li for li in logged if isinstance(li.input, Order) and li.input.rationale.strip()]
+    if not argued:
+        parts.append(f"<font color='{muted}'>No order carried an argument in this game.</font>")
+    turn = None
+    for li in argued:
+        o = li.input
+        if li.turn != turn:
+            turn = li.turn
+            parts.append(f"<i>Turn {turn} ({esc(month_of(turn))})</i>")
+        where = f" at {rs.regions[o.target].name}" if o.target in rs.regions else ""
+        colour = _hex(P.OWNER.get(o.faction, P.TEXT))
+        parts.append(f"<font color='{colour}'><b>{esc(seat_name(rs, o.faction))}</b></font>: "
+                     f"{esc(rs.actions[o.action].name + where)} - \"{esc(o.rationale.strip())}\"")
+    umpire = [li for li in logged if isinstance(li.input, UMPIRE_TYPES) and not isinstance(li.input, (Note, Publish))]
+    notes = sum(isinstance(li.input, Note) for li in logged)
+    if umpire or notes:
+        parts += ["", "<b>The umpire's interventions</b>"]
+        for li in umpire:
+            parts.append(f"Turn {li.turn}: {esc(describe_umpire_input(rs, li.input))} - "
+                         f"<i>{esc(li.input.rationale)}</i>")
+        if notes:
+            parts.append(f"<font color='{muted}'>The umpire also kept {notes} note(s) of their own.</font>")
+    return "<br>".join(parts)
+
+
 # --- the scene --------------------------------------------------------------------------------
 
 class GameOverScene(Scene):
@@ -156,7 +194,8 @@ class GameOverScene(Scene):
         self.rows = score_rows(rs, self.scores)
         self.penalty = shared_penalty(rs, st) if st.outcome != "nuclear_exchange" else 0
         self.headline = headline(st.outcome)
-        self.debrief = debrief_html(rs, self.view, self.scenario)
+        self.debrief = (debrief_html(rs, self.view, self.scenario) + "<br>"
+                        + arguments_html(rs, session.game.inputs, lambda t: month_label(rs, st, t)))
         self.notice = ""
         self.saved_path: Path | None = None
         self._scroll = 0.0  # the debrief's scroll position, kept across rebuilds

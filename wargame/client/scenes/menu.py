@@ -1,4 +1,5 @@
-"""Main menu: a new game (ruleset, scenario, who plays each faction), load a save, open a replay, quit.
+"""Main menu: a new game (ruleset, scenario, who plays each faction, an umpire or none), load a save,
+open a replay, quit.
 
 On start it offers to resume the newest autosave of an unfinished game (left by a crash or by
 closing the window mid-game).
@@ -14,6 +15,7 @@ import pygame
 import pygame_gui
 from pygame_gui.elements import UIDropDownMenu, UILabel, UIPanel, UISelectionList, UITextBox
 
+from ...engine.inputs import UMPIRE_SEAT
 from ...persist import EXTENSION, SaveError, latest_autosave, load_save
 from ...ruleset import RulesetError, load_ruleset
 from ...ruleset.loader import rulesets_home
@@ -23,6 +25,9 @@ from ..text import esc
 
 CONTROLLER_CHOICES = [("Human", "human"), ("Bot (doctrine)", "doctrine"), ("Bot (random)", "random")]
 HISTORY_SAVE = "history-2022-2024" + EXTENSION
+UMPIRE_TIP = ("A seat for the facilitator. The umpire's desk opens at the start of every turn and whenever a "
+              "red line is crossed: fire or schedule injects, adjust values, adjudicate a crossing, keep notes. "
+              "Each input carries a rationale that players see only if the umpire publishes it.")
 
 
 def shipped_rulesets() -> list[str]:
@@ -50,6 +55,7 @@ class MenuScene(Scene):
         self.error = ""
         self.controllers: dict[str, str] = {}
         self.scenario: str | None = None
+        self.umpire = False  # a facilitator's seat: injects, adjustments, adjudication
         self.saves: list[Path] = []
         self.selected_save: Path | None = None
         self.resume_path: Path | None = self._resumable() if offer_resume else None
@@ -134,7 +140,13 @@ class MenuScene(Scene):
             self.seat_menus[fid] = UIDropDownMenu(names, current, pygame.Rect(x + label_w, y, cw - label_w, row_h),
                                                   m, container=panel)
             y += row_h + px(6)
-        y += px(8)
+        UILabel(pygame.Rect(x, y, label_w, row_h), "Umpire  [U]", m, container=panel)
+        umpire = self.button(pygame.Rect(x + label_w, y, cw - label_w, row_h),
+                             "A person (the facilitator)" if self.umpire else "None", self.toggle_umpire,
+                             key=pygame.K_u, container=panel, tooltip=UMPIRE_TIP)
+        if self.umpire:
+            umpire.select()  # drawn in the accent colour while an umpire is seated
+        y += row_h + px(14)
         self.button(pygame.Rect(x, y, cw, px(46)), "Start game  [Enter]", self.start_game, key=pygame.K_RETURN,
                     container=panel, object_id="@primary",
                     tooltip="Start a hot-seat game: people pass the computer between their seats; bots play the rest.")
@@ -220,6 +232,14 @@ class MenuScene(Scene):
         self.controllers[fid] = kinds[(kinds.index(self.controllers[fid]) + 1) % len(kinds)]
         self.app.rebuild()
 
+    def toggle_umpire(self) -> None:
+        self.umpire = not self.umpire
+        self.app.rebuild()
+
+    def seats(self) -> dict[str, str]:
+        """Who plays each seat, as the save's header records it."""
+        return {**self.controllers, **({UMPIRE_SEAT: "human"} if self.umpire else {})}
+
     def cycle_scenario(self) -> None:
         ids = list(self.rs.scenarios)
         self.scenario = ids[(ids.index(self.scenario) + 1) % len(ids)]
@@ -234,7 +254,7 @@ class MenuScene(Scene):
         if self.rs is None:
             return
         seed = random.SystemRandom().randrange(2**31)
-        game, events = SavedGame.new(self.rs, seed=seed, scenario=self.scenario, seats=dict(self.controllers),
+        game, events = SavedGame.new(self.rs, seed=seed, scenario=self.scenario, seats=self.seats(),
                                      title=f"{self.rs.scenario(self.scenario).name}, seed {seed}")
         session = Session.start(game, events, autosaver=Autosaver(self.app.saves_dir))
         self.app.switch(GameScene(self.app, session))
