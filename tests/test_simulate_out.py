@@ -7,6 +7,8 @@ import csv
 import io
 import json
 import math
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -171,3 +173,31 @@ def test_wilson_interval_known_values():
     assert [round(x, 4) for x in wilson(5, 10)] == [0.2366, 0.7634]
     assert [round(x, 4) for x in wilson(0, 10)] == [0.0, 0.2775]
     assert wilson(0, 0) == (0.0, 1.0)
+
+
+WORKER_SIGNALS = r"""
+import os, signal, sys, time, multiprocessing
+os.environ["SDL_VIDEODRIVER"] = "dummy"; os.environ["SDL_AUDIODRIVER"] = "dummy"
+import pygame
+pygame.init()  # SDL now turns SIGTERM into a quit event, in this process and in its forks
+from wargame.simulate import _default_signals
+init = _default_signals if sys.argv[1] == "reset" else None
+pool = multiprocessing.get_context("fork").Pool(1, initializer=init)
+pool.map(abs, range(4))
+worker = pool._pool[0]
+os.kill(worker.pid, signal.SIGTERM)
+worker.join(3)
+print("dead" if worker.exitcode is not None else "alive", flush=True)
+for p in [worker, *pool._pool]:  # the pool may have started a replacement: kill all, leave no orphans
+    if p.exitcode is None:
+        os.kill(p.pid, signal.SIGKILL)
+        p.join(5)  # the pool's own thread may reap it first; do not wait for ever
+os._exit(0)  # not pool.terminate(): that is the very call that can hang here
+"""
+
+
+@pytest.mark.parametrize("mode, expected", [("reset", "dead"), ("inherit", "alive")])
+def test_pool_workers_die_on_sigterm_even_after_pygame_started(mode, expected):
+    # the pool stops its workers with SIGTERM; a worker that ignored it hung the whole test run
+    proc = subprocess.run([sys.executable, "-c", WORKER_SIGNALS, mode], capture_output=True, text=True, timeout=60)
+    assert proc.stdout.strip().splitlines()[-1] == expected, proc.stderr

@@ -13,6 +13,7 @@ import json
 import math
 import multiprocessing
 import os
+import signal
 import sys
 import tempfile
 import time
@@ -209,13 +210,25 @@ def run_variants(ruleset_path: str | None, variants: list[tuple], games: int, se
              for vi, overrides in enumerate(variants) for chunk in _chunks(seeds, size)]
     out = [[] for _ in variants]
     ctx = multiprocessing.get_context("spawn" if sys.platform == "win32" else "fork")
-    with ctx.Pool(jobs) as pool:
+    with ctx.Pool(jobs, initializer=_default_signals) as pool:
         start = time.perf_counter()
         for (vi, _), records in zip(tasks, pool.imap(_play_task, [t for _, t in tasks])):
             out[vi].extend(records)
             advance(len(records))
         elapsed = time.perf_counter() - start
+        # let the workers finish on their own: leaving the block would terminate them with SIGTERM
+        pool.close()
+        pool.join()
     return out, elapsed
+
+
+def _default_signals() -> None:
+    """Workers die on SIGTERM and SIGINT whatever the parent installed.
+
+    A forked worker inherits the parent's handlers; in a process where pygame has started SDL,
+    SIGTERM only posts a quit event, so the pool's terminate() would wait for ever."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def run_games(ruleset_path: str | None, games: int, seed: int, bots: str, jobs: int = 1,
