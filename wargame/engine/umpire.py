@@ -154,8 +154,8 @@ def describe_umpire_input(rs: Ruleset, inp: UmpireInput) -> str:
         answer = next((r.name for r in line.responses if r.id == inp.response), "no response")
         return f"{line.name} adjudicated: {answer}"
     if isinstance(inp, Note):
-        return "note"
-    return f"note {inp.note} published"
+        return "private note"
+    return f"note {inp.note} shown to the players"
 
 
 def apply_umpire(rs: Ruleset, st: GameState, inp: UmpireInput, events: list[Event]) -> GameState:
