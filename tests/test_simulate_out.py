@@ -181,18 +181,21 @@ os.environ["SDL_VIDEODRIVER"] = "dummy"; os.environ["SDL_AUDIODRIVER"] = "dummy"
 import pygame
 pygame.init()  # SDL now turns SIGTERM into a quit event, in this process and in its forks
 from wargame.simulate import _default_signals
-init = _default_signals if sys.argv[1] == "reset" else None
-pool = multiprocessing.get_context("fork").Pool(1, initializer=init)
-pool.map(abs, range(4))
-worker = pool._pool[0]
-os.kill(worker.pid, signal.SIGTERM)
-worker.join(3)
-print("dead" if worker.exitcode is not None else "alive", flush=True)
-for p in [worker, *pool._pool]:  # the pool may have started a replacement: kill all, leave no orphans
-    if p.exitcode is None:
-        os.kill(p.pid, signal.SIGKILL)
-        p.join(5)  # the pool's own thread may reap it first; do not wait for ever
-os._exit(0)  # not pool.terminate(): that is the very call that can hang here
+
+def worker(reset):
+    if reset:
+        _default_signals()  # what the pool's initializer does
+    time.sleep(20)
+
+child = multiprocessing.get_context("fork").Process(target=worker, args=(sys.argv[1] == "reset",))
+child.start()
+time.sleep(0.5)
+os.kill(child.pid, signal.SIGTERM)
+child.join(3)
+print("dead" if child.exitcode is not None else "alive", flush=True)
+if child.exitcode is None:
+    child.kill()
+    child.join()
 """
 
 
