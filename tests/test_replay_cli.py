@@ -284,3 +284,17 @@ def test_render_refuses_a_turn_beyond_the_save(tmp_path):
                            "--turn", "99", "--out", str(tmp_path / "x.png")], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 1
     assert "no turn 99" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_the_umpire_log_lists_umpire_inputs_apart_with_their_rationales():
+    from wargame.persist import load_save
+
+    history = Path(__file__).resolve().parents[1] / "saves" / "history-2022-2024.wgsave"
+    expected = [li.input.rationale for li in load_save(history).umpire_log()]
+    proc = run("replay", str(history), "--umpire-log", "--json")
+    assert proc.returncode == 0, proc.stderr
+    rows = json.loads(proc.stdout)
+    assert expected and [r["rationale"] for r in rows] == expected
+    assert all(r["kind"].startswith("Set") for r in rows)  # the history's pins; no player order among them
+    text = run("replay", str(history), "--umpire-log")
+    assert text.returncode == 0 and len(text.stdout.splitlines()) == len(expected)

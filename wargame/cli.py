@@ -110,11 +110,14 @@ def build_parser() -> argparse.ArgumentParser:
                             description="Read a save file. Without options: a turn-by-turn summary. "
                                         "--verify replays every input and compares each turn's state hash "
                                         "with the record; --at TURN --as VIEW shows the state after that "
-                                        "turn as one seat saw it.")
+                                        "turn as one seat saw it; --umpire-log lists the umpire's inputs "
+                                        "with their rationales.")
     replay.add_argument("file", help="a .wgsave file")
     replay.add_argument("--verify", action="store_true", help="replay from the start and compare every turn's hash")
     replay.add_argument("--at", type=_seed, metavar="TURN", help="the state after this turn (0: the start)")
     _add_view_option(replay)
+    replay.add_argument("--umpire-log", action="store_true",
+                        help="list the umpire's inputs (injects, adjustments, adjudications, notes) and why")
     replay.add_argument("--json", action="store_true", help="print one JSON object")
     replay.set_defaults(func=cmd_replay)
 
@@ -304,6 +307,25 @@ def _state_at(game, turn: int):
     return game.state_at(turn)
 
 
+def _print_umpire_log(game, as_json: bool) -> int:
+    from .engine import month_label
+    from .engine.umpire import describe_umpire_input
+
+    rs, st = game.ruleset, game.state
+    rows = [{"turn": li.turn, "date": month_label(rs, st, li.turn), "phase": li.phase,
+             "kind": type(li.input).__name__, "what": describe_umpire_input(rs, li.input),
+             "rationale": li.input.rationale} for li in game.umpire_log()]
+    if as_json:
+        print(json.dumps(rows))
+        return EXIT_OK
+    if not rows:
+        print("No umpire inputs in this save.")
+    for r in rows:
+        print(printable(f"turn {r['turn']:>3} {r['date']} {r['phase']:<9} {r['what']}"
+                        + (f"  -- {r['rationale']}" if r["rationale"] else "")))
+    return EXIT_OK
+
+
 def cmd_replay(args) -> int:
     from .engine import month_label, player_view, state_hash
     from .persist import verify
@@ -317,6 +339,8 @@ def cmd_replay(args) -> int:
         else:
             print(f"{'ok' if ok else 'FAILED'}: {message}")
         return EXIT_OK if ok else EXIT_FAIL
+    if args.umpire_log:
+        return _print_umpire_log(game, args.json)
     _check_view(rs, args.view)
     if args.at is not None:
         st = _state_at(game, args.at)
