@@ -198,3 +198,16 @@ def test_replay_key_opens_the_replay_viewer(app, session):
     show(app, session)
     press(app, pygame.K_r)
     assert isinstance(app.scene, replay.ReplayScene)
+
+
+def test_report_key_saves_the_game_and_writes_its_report(app, session, tmp_path):
+    scene = show(app, session)
+    press(app, pygame.K_w)
+    html = scene.report_path
+    assert html.name == "report.html" and html.is_file() and html.parent.parent == tmp_path / "reports"
+    assert scene.saved_path is not None and scene.saved_path.is_file()
+    text = html.read_text(encoding="utf-8")
+    assert session.game.header.title in text and "data:image/png;base64," in text
+    assert (html.parent / "report.md").is_file()
+    assert str(html) in scene.notice
+    app.draw()  # the notice fits on the screen without errors

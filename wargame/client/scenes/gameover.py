@@ -224,12 +224,17 @@ class GameOverScene(Scene):
         self.scores_rect = pygame.Rect(self.left.x, self.left.y, left_w, head_h + self.row_h * len(self.rows) + note_h)
         self.table_top = self.left.y + head_h
 
-        # buttons: a 2 x 2 grid at the bottom of the left column
+        # buttons: the report on a row of its own, then a 2 x 2 grid at the bottom of the left column
         bh, gap = max(px(44), ui_font(self._font_px(17), True).get_linesize() + px(14)), px(10)
         half = (left_w - gap) // 2
         by = self.left.bottom - 2 * bh - gap
+        self.button((self.left.x, by - bh - gap, left_w, bh), "Write the after-action report  [W]", self.write_report,
+                    key=pygame.K_w, object_id="@primary",
+                    tooltip="Save the game and write its report (a web page to print or project, and Markdown) "
+                            "into the saves folder's reports/.")
+        by_top = by - bh - gap
         self.button((self.left.x, by, half, bh), "Save as...  [S]", self.save, key=pygame.K_s,
-                    object_id="@primary", tooltip="Write the finished game to the saves folder.")
+                    tooltip="Write the finished game to the saves folder.")
         self.button((self.left.x + half + gap, by, half, bh), "Open as replay  [R]", self.open_replay,
                     key=pygame.K_r, tooltip="Watch the game again turn by turn, and branch from any turn.")
         self.button((self.left.x, by + bh + gap, half, bh), "Main menu  [Esc]", self.main_menu,
@@ -239,6 +244,7 @@ class GameOverScene(Scene):
         # what the outcome means, and where the save went, between the table and the buttons
         y = self.scores_rect.bottom + px(12)
         notice_h = px(56) if self.notice else 0
+        by = by_top
         desc_h = by - px(10) - notice_h - y
         if desc_h > px(40):
             start = month_label(self.session.rs, self.session.state, 1)
@@ -290,6 +296,25 @@ class GameOverScene(Scene):
             self.notice = f"Saved to {self.saved_path}"
         except OSError as exc:
             self.notice = f"Could not save to {path}: {exc.strerror or exc}"
+        self.app.rebuild()
+
+    def write_report(self) -> None:
+        """Save the game (the report reads a save), then write the report beside the saves."""
+        from ...persist import SaveError
+        from ...report import write_report
+
+        if self.saved_path is None:
+            self.save()
+            if self.saved_path is None:
+                return  # the notice says why the save failed
+        out = self.app.saves_dir / "reports" / self.saved_path.stem
+        try:
+            written = write_report(self.saved_path, out, search_dirs=(self.app.saves_dir,))
+        except (OSError, SaveError) as exc:
+            self.notice = f"Could not write the report: {exc}"
+        else:
+            self.report_path = written[0]
+            self.notice = f"Report written: {written[0]}"
         self.app.rebuild()
 
     def open_replay(self) -> None:
