@@ -14,7 +14,7 @@ from ..ruleset.model import Ruleset
 from . import errors as E
 from .errors import IllegalInput
 from .inputs import UMPIRE_TYPES, EndOrders, Input, Order, React, Vote
-from .redlines import available_responses
+from .redlines import available_responses, check_response
 from .umpire import check_umpire
 from .state import PHASE_CONSENSUS, PHASE_ORDERS, PHASE_REACTION, GameState
 
@@ -200,12 +200,8 @@ def check_input(rs: Ruleset, st: GameState, inp: Input) -> None:
             raise IllegalInput(E.WRONG_SEAT, f"{faction} has no crossing to answer")
         if not any(c.red_line == inp.red_line for c in mine):
             raise IllegalInput(E.UNKNOWN_ORDER, f"red line {inp.red_line!r} awaits no answer from {faction}")
-        if inp.response is not None:
-            line = rs.red_lines[inp.red_line]
-            if inp.response not in {r.id for r in line.responses}:
-                raise IllegalInput(E.UNKNOWN_RESPONSE, f"{line.name} has no response {inp.response!r}")
-            if inp.response not in {r.id for r in available_responses(rs, st, line)}:
-                raise IllegalInput(E.LOCKED, "alliance responses are locked while cohesion is 0")
+        check_response(rs, st, inp.red_line, inp.response)
+
 
 
 def seats_to_act(rs: Ruleset, st: GameState) -> list[str]:

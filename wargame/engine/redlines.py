@@ -13,6 +13,8 @@ from __future__ import annotations
 from ..ruleset import schema
 from ..ruleset.model import Ruleset
 from .effects import apply_effects, clamp
+from . import errors as E
+from .errors import IllegalInput
 from .events import Event
 from .state import Crossing, LineState, Scratch
 
@@ -88,6 +90,18 @@ def add_crossing(rs: Ruleset, sc: Scratch, line: schema.RedLine, by: str, cause:
 def available_responses(rs: Ruleset, sc_or_state, line: schema.RedLine) -> list[schema.Response]:
     """Responses the owner may choose now (alliance ones are locked at cohesion 0)."""
     return [r for r in line.responses if not (r.alliance and sc_or_state.cohesion <= 0)]
+
+
+def check_response(rs: Ruleset, st, red_line: str, response: str | None) -> None:
+    """An answer to a crossing of `red_line` (the owner's or the umpire's): a response it has and
+    may use now, or None to let it pass."""
+    if response is None:
+        return
+    line = rs.red_lines[red_line]
+    if response not in {r.id for r in line.responses}:
+        raise IllegalInput(E.UNKNOWN_RESPONSE, f"{line.name} has no response {response!r}")
+    if response not in {r.id for r in available_responses(rs, st, line)}:
+        raise IllegalInput(E.LOCKED, "alliance responses are locked while cohesion is 0")
 
 
 def apply_reaction(rs: Ruleset, sc: Scratch, crossing: Crossing, response_id: str | None,

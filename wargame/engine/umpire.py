@@ -28,7 +28,7 @@ from .inputs import (
     SetTrack,
     UmpireInput,
 )
-from .redlines import apply_reaction, available_responses
+from .redlines import apply_reaction, check_response
 from .state import PHASE_REACTION, GameState, LineState, RegionState, Scratch, UmpireNote, replace
 
 CONTROLS = ("russia", "ukraine", "contested", "neutral")
@@ -102,12 +102,7 @@ def check_umpire(rs: Ruleset, st: GameState, inp: UmpireInput) -> None:
     elif isinstance(inp, Adjudicate):
         if st.phase != PHASE_REACTION or not any(c.red_line == inp.red_line for c in st.crossings):
             raise IllegalInput(E.UNKNOWN_ORDER, f"red line {inp.red_line!r} awaits no answer")
-        if inp.response is not None:
-            line = rs.red_lines[inp.red_line]
-            if inp.response not in {r.id for r in line.responses}:
-                raise IllegalInput(E.UNKNOWN_RESPONSE, f"{line.name} has no response {inp.response!r}")
-            if inp.response not in {r.id for r in available_responses(rs, st, line)}:
-                raise IllegalInput(E.LOCKED, "alliance responses are locked while cohesion is 0")
+        check_response(rs, st, inp.red_line, inp.response)
     elif isinstance(inp, SetStat):
         if inp.faction not in rs.factions or inp.stat not in st.stats[inp.faction]:
             raise IllegalInput(E.BAD_INPUT, f"no stat {inp.stat!r} for faction {inp.faction!r}")

@@ -44,16 +44,6 @@ def faction_name(rs, fid: str) -> str:
     return "the umpire" if fid == "umpire" else (fid.replace("_", " ") or "nobody")
 
 
-def cause_name(rs, cause: str) -> str:
-    """An action's or a response's name from its id (a crossing names either)."""
-    if cause in rs.actions:
-        return rs.actions[cause].name
-    for line in rs.red_lines.values():
-        for r in line.responses:
-            if r.id == cause:
-                return r.name
-    return cause.replace("_", " ").capitalize()
-
 
 def turn_month(rs, st, turn: int) -> str:
     # after turn T is labelled with T's month; the start with the first turn's
@@ -114,7 +104,7 @@ def _rise_label(rs, events, level_before: int, level_after: int, umpire_raised: 
         elif e.kind == "response" and d["rung"] > top:
             line = rs.red_lines[d["red_line"]]
             who = faction_name(rs, line.owner)
-            name = cause_name(rs, d["response"])
+            name = rs.cause_name(d["response"])
             top, top_label = d["rung"], f"{name} ({who})"
             top_text = f"{who} answered the crossing of '{line.name}' with {name} (rung {d['rung']})"
         elif e.kind == "escalation" and d["to"] > d["from"]:
@@ -199,10 +189,10 @@ def _crossings(rs, events, turn: int, month: str) -> list[CrossingRow]:
         if a is not None:
             answers.remove(a)
         response = ("awaiting an answer" if a is None
-                    else "let it pass" if a["response"] is None else cause_name(rs, a["response"]))
+                    else "let it pass" if a["response"] is None else rs.cause_name(a["response"]))
         rows.append(CrossingRow(
             turn, month, line.name, faction_name(rs, line.owner), faction_name(rs, c["by"]),
-            "a change on the ground" if c["cause"] == "condition" else cause_name(rs, c["cause"]),
+            "a change on the ground" if c["cause"] == "condition" else rs.cause_name(c["cause"]),
             CROSSING_KINDS.get(how, how), response, a.get("rung") if a else None,
             DECIDERS.get(a["decided_by"], a["decided_by"]) if a else "",
             a["probability"] if a else None, a["credibility_before"] if a else None,
@@ -236,7 +226,7 @@ def _turn_log(rs, game, turn: int, month: str, logged, events) -> TurnLog:
         inp = li.input
         if isinstance(inp, React):
             line = rs.red_lines[inp.red_line]
-            answer = "let it pass" if inp.response is None else cause_name(rs, inp.response)
+            answer = "let it pass" if inp.response is None else rs.cause_name(inp.response)
             rows.append(OrderRow(inp.faction, "answer", f"Answer to the crossing of '{line.name}'", "", "", answer))
         elif isinstance(inp, Vote) and 0 <= inp.order < len(orders):
             o = orders[inp.order]

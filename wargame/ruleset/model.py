@@ -49,3 +49,13 @@ class Ruleset:
 
     def scenario(self, scenario_id: str | None = None) -> schema.Scenario:
         return self.scenarios[scenario_id or self.info.default_scenario]
+
+    def cause_name(self, cause: str) -> str:
+        """The name of an action or a response from its id (a crossing's cause is either)."""
+        if cause in self.actions:
+            return self.actions[cause].name
+        for line in self.red_lines.values():
+            for r in line.responses:
+                if r.id == cause:
+                    return r.name
+        return cause.replace("_", " ").capitalize()

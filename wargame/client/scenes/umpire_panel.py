@@ -292,7 +292,7 @@ class UmpirePanel:
         ctrl = self.session.controller(line.owner)
         who = "a person" if ctrl == "human" else f"a {ctrl} bot"
         html = (f"<b>{esc(line.name)}</b> ({esc(owner)}'s line, answered by {esc(who)}) was crossed by {esc(by)}: "
-                f"{esc(_cause_name(rs, crossing.cause))}, {esc(crossing.kind)} crossing.<br>"
+                f"{esc(rs.cause_name(crossing.cause))}, {esc(crossing.kind)} crossing.<br>"
                 f"<b>Engine's P(respond): {crossing.probability:.0%}</b> · hidden resolve {seen['resolve']:.0%} · "
                 f"credibility {seen['credibility']:.0%} · severity {crossing.severity:.2f}")
         html += (f"<br><font color='{D.MUTED}'>Decide it as the umpire (a response, or let it pass), or leave it "
@@ -423,12 +423,3 @@ _TAB_TIPS = {
     "crossings": "Red lines crossed this turn: the engine's P(respond), adjudicate or leave it to the owner.",
 }
 
-
-def _cause_name(rs, cause: str) -> str:
-    if cause in rs.actions:
-        return rs.actions[cause].name
-    for line in rs.red_lines.values():
-        for r in line.responses:
-            if r.id == cause:
-                return r.name
-    return cause.replace("_", " ")
