@@ -69,7 +69,9 @@ def test_unanswered_crossing_makes_the_next_step_cheaper(rs):
     st2 = with_line(st, LINE, unanswered=st.lines[LINE].unanswered + 2)
     cheaper = action_cost(rs, st2, action, ACTOR)
     cut = rs.red_lines[LINE].cheapen
-    assert base == action.cost
+    deterrence = rs.red_lines[LINE].deterrence  # a credible line makes the step dearer
+    assert base == {stat: amount + round(deterrence.get(stat, 0) * st.lines[LINE].credibility)
+                    for stat, amount in action.cost.items()}
     for stat, amount in base.items():
         assert cheaper[stat] == max(0, amount - 2 * cut.get(stat, 0))
     assert sum(cheaper.values()) < sum(base.values())
@@ -105,7 +107,9 @@ def test_power_model_ignores_history(rs):
     st = jets_crossed(rs, scenario="spring2024_power")
     st = finish_turn(rs, st)  # every crossing left unanswered
     assert st.lines[LINE].unanswered >= 1
-    assert action_cost(rs, st, rs.actions["fighter_jets"], ACTOR) == rs.actions["fighter_jets"].cost
+    # unanswered crossings cut no cost here (credibility, from power, may still deter)
+    jets = rs.actions["fighter_jets"]
+    assert action_cost(rs, st, jets, ACTOR) == action_cost(rs, with_line(st, LINE, unanswered=0), jets, ACTOR)
     line = rs.red_lines[LINE]
     power = rs.exprs[rs.factions["russia"].power](st, "russia")
     assert st.lines[LINE].credibility == pytest.approx(min(1.0, max(0.0, rs.settings.power_credibility_scale * line.interest * power)), abs=1e-6)

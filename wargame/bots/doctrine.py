@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 
 from ..engine import EndOrders, Order, React, Vote, legal_inputs
+from ..engine.inputs import Endorse
 from ..engine.state import PHASE_CONSENSUS, PHASE_ORDERS
 
 OTHER = {"russia": "ukraine", "ukraine": "russia"}
@@ -29,8 +30,18 @@ class DoctrineBot:
         if st.phase == PHASE_CONSENSUS:
             vote = next(o for o in options if isinstance(o, Vote))
             rung = rs.actions[st.orders[vote.order].action].rung
-            return Vote(seat, vote.order, rung <= doctrine.veto_above_rung)
+            return Vote(seat, vote.order, self._approves(rs, st, seat, doctrine, rung))
+        endorse = next((o for o in options if isinstance(o, Endorse)), None)
+        if endorse is not None:  # the ally proposes an alliance answer to a crossing
+            crossing = next(c for c in st.crossings if c.red_line == endorse.red_line and c.proposal)
+            rung = next(r.rung for r in rs.red_lines[endorse.red_line].responses if r.id == crossing.proposal)
+            return Endorse(seat, endorse.red_line, self._approves(rs, st, seat, doctrine, rung))
         return self._react(rs, st, seat, options)
+
+    @staticmethod
+    def _approves(rs, st, seat, doctrine, rung: int) -> bool:
+        return rung <= doctrine.veto_above_rung or bool(
+            doctrine.approve_when and rs.public_exprs[doctrine.approve_when](st, seat))
 
     def _order(self, rs, st, seat, doctrine, options):
         by_action: dict[str, list[Order]] = {}
@@ -82,7 +93,7 @@ class DoctrineBot:
 
     def _react(self, rs, st, seat, options):
         react = next(o for o in options if isinstance(o, React))
-        crossing = next(c for c in st.crossings if c.red_line == react.red_line)
+        crossing = next(c for c in st.crossings if c.red_line == react.red_line and not c.proposal)
         # answer according to resolve: the engine's odds for its own line, visible to its owner
         if self.rng.random() >= crossing.probability:
             return React(seat, react.red_line, None)
@@ -91,6 +102,9 @@ class DoctrineBot:
             return React(seat, react.red_line, None)
         line = rs.red_lines[react.red_line]
         rung = {r.id: r.rung for r in line.responses}
+        if crossing.snapped:  # patience has run out: the sudden, larger answer
+            top = max(rung[o.response] for o in responses)
+            return self.rng.choice([o for o in responses if rung[o.response] == top])
         low = min(rung[o.response] for o in responses)
         # mild answers first; but each crossing it let pass hardens the owner, until every
         # answer is as likely as any other: the sudden response after a long series of slights

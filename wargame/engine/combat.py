@@ -73,12 +73,35 @@ def fight(rs: Ruleset, sc: Scratch, side: str, faction: str, target: str, modifi
                         f"(ratio {ratio:.1f}), die {die}: {result.id}; {name} is {CONTROL_WORDS[after]}.",
                         data={"target": target, "side": side, "attack": attack, "defence": defence,
                               "die": die, "result": result.id, "before": before, "after": after}))
-    if after == side and before != side and side == "russia" and _near_major_city(rs, target):
-        from .effects import apply_effects  # local import: effects imports this module
+    if after == side and before != side and side == "russia" and is_breakthrough(rs, target):
+        _breakthrough(rs, sc, faction, target, events)
 
-        events.append(Event(sc.turn, "breakthrough",
-                            f"Russian breakthrough at {name}, close to a major city: pressure on NATO to intervene grows."))
-        apply_effects(rs, sc, rs.settings.breakthrough_effects, faction, target, events, "breakthrough")
+
+def is_breakthrough(rs: Ruleset, region: str) -> bool:
+    """Taking this region is a breakthrough: a listed major city or axis (or, when the ruleset
+    lists none, any region at or next to a major city)."""
+    if rs.breakthrough_regions:
+        return region in rs.breakthrough_regions
+    return region in rs.major_city_regions or bool(rs.adjacency[region] & rs.major_city_regions)
+
+
+def _breakthrough(rs: Ruleset, sc: Scratch, faction: str, target: str, events: list[Event]) -> None:
+    """The essay's catalyst: NATO's pressure to intervene grows, more so when breakthroughs
+    follow one another within the window."""
+    from .effects import apply_effects  # local import: effects imports this module
+
+    s = rs.settings
+    repeat = bool(s.breakthrough_window) and s.breakthrough_flag in sc.flags
+    name = rs.regions[target].name
+    text = (f"Another Russian breakthrough, at {name}, within a few months of the last: "
+            "the pressure on NATO to intervene becomes hard to resist." if repeat else
+            f"Russian breakthrough at {name}: pressure on NATO to intervene grows.")
+    events.append(Event(sc.turn, "breakthrough", text, data={"region": target, "repeat": repeat}))
+    apply_effects(rs, sc, s.breakthrough_effects, faction, target, events, "breakthrough")
+    if repeat:
+        apply_effects(rs, sc, s.breakthrough_repeat_effects, faction, target, events, "breakthrough")
+    if s.breakthrough_window:
+        sc.flags[s.breakthrough_flag] = sc.turn + s.breakthrough_window - 1
 
 
 def _advance(sc: Scratch, side: str, source: str | None, target: str, moved: int) -> None:
@@ -107,7 +130,3 @@ def _capture(rs: Ruleset, sc: Scratch, side: str, source: str | None, target: st
             sc.set_region(fallback, **{defender: getattr(fb, defender) + remaining})
     if getattr(sc.regions[target], side) == 0:
         sc.set_region(target, **{side: 1})
-
-
-def _near_major_city(rs: Ruleset, region: str) -> bool:
-    return region in rs.major_city_regions or bool(rs.adjacency[region] & rs.major_city_regions)

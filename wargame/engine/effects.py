@@ -26,7 +26,8 @@ def apply_effects(rs: Ruleset, sc: Scratch, effects, me: str, target: str | None
             stats = sc.stats[fid]
             stats[e.stat] = clamp(stats[e.stat] + delta, 0, rs.factions[fid].stat_max)
         elif kind is schema.CohesionEffect:
-            sc.cohesion = clamp(sc.cohesion + e.delta, 0, rs.settings.cohesion_max)
+            delta = e.delta + (int(rs.exprs[e.formula](sc, me)) if e.formula else 0)
+            sc.cohesion = clamp(sc.cohesion + delta, 0, rs.settings.cohesion_max)
         elif kind is schema.EscalationEffect:
             sc.escalation = clamp(sc.escalation + e.delta, 0, rs.settings.escalation_max)
             sc.peak = max(sc.peak, sc.escalation)

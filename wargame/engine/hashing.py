@@ -13,7 +13,8 @@ from .state import LATE_FIELDS, GameState
 def to_data(value):
     """attrs objects, dicts, sets and tuples -> msgpack/JSON-ready data in a canonical order."""
     if attrs.has(type(value)):
-        return {f.name: to_data(getattr(value, f.name)) for f in attrs.fields(type(value))}
+        return {f.name: to_data(getattr(value, f.name)) for f in attrs.fields(type(value))
+                if not (f.metadata.get("late") and getattr(value, f.name) == f.default)}
     if isinstance(value, dict):
         return {str(k): to_data(value[k]) for k in sorted(value, key=str)}
     if isinstance(value, (frozenset, set)):

@@ -42,8 +42,18 @@ class React:
     response: str | None
 
 
-Input = Order | EndOrders | Vote | React  # and the umpire inputs below
-INPUT_TYPES = {"order": Order, "end_orders": EndOrders, "vote": Vote, "react": React}
+@frozen(slots=True)
+class Endorse:
+    """Alliance consensus on an answer: agree to (or veto) the other NATO faction's proposed
+    alliance response to a crossing of its red line."""
+
+    faction: str
+    red_line: str
+    approve: bool
+
+
+Input = Order | EndOrders | Vote | React | Endorse  # and the umpire inputs below
+INPUT_TYPES = {"order": Order, "end_orders": EndOrders, "vote": Vote, "react": React, "endorse": Endorse}
 
 
 # --- umpire (facilitator) inputs: logged like any other input, each with a rationale ----------

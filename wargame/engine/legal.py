@@ -13,25 +13,32 @@ from ..ruleset import schema
 from ..ruleset.model import Ruleset
 from . import errors as E
 from .errors import IllegalInput
-from .inputs import UMPIRE_TYPES, EndOrders, Input, Order, React, Vote
+from .inputs import UMPIRE_TYPES, Endorse, EndOrders, Input, Order, React, Vote
 from .redlines import available_responses, check_response
 from .umpire import check_umpire
 from .state import PHASE_CONSENSUS, PHASE_ORDERS, PHASE_REACTION, GameState
 
 OTHER_SIDE = {"russia": "ukraine", "ukraine": "russia"}
 MAP_SIDE = {"russia": "russia", "ukraine": "ukraine", "nato": "ukraine"}
-PHASE_OF = {Order: PHASE_ORDERS, EndOrders: PHASE_ORDERS, Vote: PHASE_CONSENSUS, React: PHASE_REACTION}
+PHASE_OF = {Order: PHASE_ORDERS, EndOrders: PHASE_ORDERS, Vote: PHASE_CONSENSUS, React: PHASE_REACTION,
+            Endorse: PHASE_REACTION}
 
 
 def action_cost(rs: Ruleset, st: GameState, action: schema.Action, faction: str) -> dict[str, int]:
-    """The stats an order costs now: unanswered crossings make the addressees' next steps cheaper."""
-    if not action.cost:
-        return action.cost
-    cuts = rs.cheapeners.get(action.id)
-    if not cuts or st.credibility_model != "history":
+    """The stats an order costs now. A credible red line makes its addressees' steps dearer
+    (`deterrence`); in the history model each crossing left unanswered makes them cheaper."""
+    cuts = rs.cheapeners.get(action.id) if st.credibility_model == "history" else None
+    deterrents = rs.deterrents.get(action.id)
+    if not (action.cost and cuts) and not deterrents:
         return action.cost
     cost = dict(action.cost)
-    for line_id, cheapen, addressees in cuts:
+    for line_id, deterrence, addressees in deterrents or ():
+        ls = st.lines[line_id]
+        if ls.active and faction in addressees:
+            for stat, per_credibility in deterrence.items():
+                if stat in st.stats[faction]:  # addressees without the stat pay nothing extra
+                    cost[stat] = cost.get(stat, 0) + round(per_credibility * ls.credibility)
+    for line_id, cheapen, addressees in cuts or ():
         unanswered = st.lines[line_id].unanswered
         if unanswered and faction in addressees:
             for stat, cut in cheapen.items():
@@ -42,20 +49,19 @@ def action_cost(rs: Ruleset, st: GameState, action: schema.Action, faction: str)
 
 # Costs change only when red lines do (at resolution), so during the orders phase one table
 # per lines dict serves every decision. Remembered by identity, a few entries only.
-_COSTS: dict[tuple[int, int, str], tuple[object, object, dict[str, tuple[tuple[str, int], ...]]]] = {}
+_COSTS: dict[tuple[int, int, str], tuple[object, object, dict[str, tuple[tuple[str, int], ...]], str]] = {}
 
 
 def _cost_table(rs: Ruleset, st: GameState, faction: str) -> dict[str, tuple[tuple[str, int], ...]]:
     """action id -> ((stat, amount), ...) as `faction` would pay now."""
     key = (id(rs), id(st.lines), faction)
     hit = _COSTS.get(key)
-    if hit is not None and hit[0] is rs and hit[1] is st.lines and st.credibility_model == "history":
+    if hit is not None and hit[0] is rs and hit[1] is st.lines and hit[3] == st.credibility_model:
         return hit[2]
     table = {a.id: tuple(action_cost(rs, st, a, faction).items()) for a in rs.actions_by_faction[faction]}
-    if st.credibility_model == "history":
-        if len(_COSTS) > 64:
-            _COSTS.clear()
-        _COSTS[key] = (rs, st.lines, table)
+    if len(_COSTS) > 64:
+        _COSTS.clear()
+    _COSTS[key] = (rs, st.lines, table, st.credibility_model)
     return table
 
 
@@ -194,8 +200,14 @@ def check_input(rs: Ruleset, st: GameState, inp: Input) -> None:
             raise IllegalInput(E.UNKNOWN_ORDER, f"order {inp.order} awaits no vote")
         if voter_for(rs, st.orders[inp.order].faction) != faction:
             raise IllegalInput(E.WRONG_SEAT, f"{faction} does not vote on order {inp.order}")
+    elif isinstance(inp, Endorse):
+        mine = [c for c in st.crossings if c.proposal and voter_for(rs, rs.red_lines[c.red_line].owner) == faction]
+        if not mine:
+            raise IllegalInput(E.WRONG_SEAT, f"{faction} has no proposed answer to vote on")
+        if not any(c.red_line == inp.red_line for c in mine):
+            raise IllegalInput(E.UNKNOWN_ORDER, f"no answer to red line {inp.red_line!r} awaits {faction}'s vote")
     else:
-        mine = [c for c in st.crossings if rs.red_lines[c.red_line].owner == faction]
+        mine = [c for c in st.crossings if not c.proposal and rs.red_lines[c.red_line].owner == faction]
         if not mine:
             raise IllegalInput(E.WRONG_SEAT, f"{faction} has no crossing to answer")
         if not any(c.red_line == inp.red_line for c in mine):
@@ -213,8 +225,13 @@ def seats_to_act(rs: Ruleset, st: GameState) -> list[str]:
     if st.phase == PHASE_CONSENSUS:
         waiting = {voter_for(rs, st.orders[i].faction) for i in st.votes_needed if i not in st.votes}
         return [f for f in rs.factions if f in waiting]
-    owners = {rs.red_lines[c.red_line].owner for c in st.crossings}
-    return [f for f in rs.factions if f in owners]
+    return [f for f in rs.factions if f in _reaction_seats(rs, st)]
+
+
+def _reaction_seats(rs: Ruleset, st: GameState) -> set[str]:
+    """Owners with a crossing to answer, and allies with a proposed alliance answer to vote on."""
+    return {voter_for(rs, rs.red_lines[c.red_line].owner) if c.proposal else rs.red_lines[c.red_line].owner
+            for c in st.crossings}
 
 
 def legal_orders(rs: Ruleset, st: GameState, seat: str) -> list[tuple[str, str | None]]:
@@ -263,7 +280,11 @@ def _generate(rs: Ruleset, st: GameState, seat: str) -> Iterator[Input]:
     else:
         for c in st.crossings:
             line = rs.red_lines[c.red_line]
-            if line.owner == seat:
+            if c.proposal:
+                if voter_for(rs, line.owner) == seat:
+                    yield Endorse(seat, line.id, True)
+                    yield Endorse(seat, line.id, False)
+            elif line.owner == seat:
                 yield React(seat, line.id, None)
                 for r in available_responses(rs, st, line):
                     yield React(seat, line.id, r.id)

@@ -19,11 +19,31 @@ from .events import Event
 from .state import Crossing, LineState, Scratch
 
 
-def respond_probability(rs: Ruleset, line: schema.RedLine, ls: LineState, severity: float) -> float:
-    """P(respond) = resolve + severity + domestic pressure - cost of responding, in [0, 1]."""
+def respond_probability(rs: Ruleset, line: schema.RedLine, ls: LineState, severity: float,
+                        model: str = "history") -> float:
+    """The owner's true odds of answering a crossing, in [0, 1].
+
+    History model: resolve + severity + domestic pressure + weight x (credibility - 0.5) - cost of
+    responding, plus the snap bonus once the owner's hidden patience has run out. Power model
+    (with `power_ground_truth`): the line's credibility, which follows power and interests,
+    stands in for the hidden resolve, and the record of past crossings plays no part.
+    """
     s = rs.settings
-    domestic = getattr(s.audience, line.formality).pressure + s.unanswered_pressure * ls.unanswered
-    return round(clamp(ls.resolve + severity + domestic - line.response_cost, 0.0, 1.0), 6)
+    if model == "power" and s.power_ground_truth:
+        p = ls.credibility + severity - line.response_cost
+    else:
+        domestic = getattr(s.audience, line.formality).pressure + s.unanswered_pressure * ls.unanswered
+        p = ls.resolve + severity + domestic - line.response_cost
+        if model == "history":
+            p += s.credibility_weight * (ls.credibility - 0.5)
+            if snapped(line, ls):
+                p += s.snap_bonus
+    return round(clamp(p, 0.0, 1.0), 6)
+
+
+def snapped(line: schema.RedLine, ls: LineState) -> bool:
+    """The owner has let as many crossings pass as its hidden patience allows."""
+    return line.patience > 0 and ls.grievance >= line.patience
 
 
 def check_tags(rs: Ruleset, sc: Scratch, actor: str, tags, intensity: int, cause: str,
@@ -74,10 +94,12 @@ def add_crossing(rs: Ruleset, sc: Scratch, line: schema.RedLine, by: str, cause:
                  excess: int, events: list[Event]) -> None:
     ls = sc.lines[line.id]
     severity = rs.settings.severity_per_point * excess
-    prob = respond_probability(rs, line, ls, severity)
+    model = sc.base.credibility_model
+    prob = respond_probability(rs, line, ls, severity, model)
+    snap = model == "history" and snapped(line, ls)
     sc.crossed_this_turn.add(line.id)
     sc.set_line(line.id, crossed=ls.crossed + 1)
-    sc.crossings.append(Crossing(line.id, by, cause, kind, round(severity, 6), prob, sc.reaction_round))
+    sc.crossings.append(Crossing(line.id, by, cause, kind, round(severity, 6), prob, sc.reaction_round, snap))
     by_name = rs.factions[by].name if by in rs.factions else by
     events.append(Event(sc.turn, "crossing", f"Red line crossed: {line.name} (by {by_name}).",
                         data={"red_line": line.id, "by": by, "cause": cause}))
@@ -117,7 +139,8 @@ def apply_reaction(rs: Ruleset, sc: Scratch, crossing: Crossing, response_id: st
         history = sc.base.credibility_model == "history"
         loss = getattr(s.audience, line.formality).credibility_loss if history else 0.0
         sc.set_line(line.id, credibility=round(clamp(ls.credibility - loss, 0.0, 1.0), 6),
-                    unanswered=ls.unanswered + 1, declared=ls.declared + line.drift)
+                    unanswered=ls.unanswered + 1, declared=ls.declared + line.drift,
+                    grievance=ls.grievance + (1 if line.patience else 0))
         consequence = "its credibility falls and " if loss else ""
         events.append(Event(sc.turn, "unanswered",
                             f"{rs.factions[line.owner].name} lets the crossing of '{line.name}' pass: "
@@ -127,7 +150,7 @@ def apply_reaction(rs: Ruleset, sc: Scratch, crossing: Crossing, response_id: st
         return
     response = next(r for r in line.responses if r.id == response_id)
     gain = s.credibility_gain_on_response if sc.base.credibility_model == "history" else 0.0
-    sc.set_line(line.id, credibility=round(clamp(ls.credibility + gain, 0.0, 1.0), 6))
+    sc.set_line(line.id, credibility=round(clamp(ls.credibility + gain, 0.0, 1.0), 6), grievance=0)
     events.append(Event(sc.turn, "response",
                         f"{rs.factions[line.owner].name} answers '{line.name}': {response.name} "
                         f"(rung {response.rung}).",

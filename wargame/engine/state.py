@@ -6,7 +6,11 @@ mutable copy, and freeze it into a new state at the end.
 
 from __future__ import annotations
 
-from attrs import fields, frozen
+from attrs import field, fields, frozen
+
+# A field added after save format 1 carries this metadata: hashes and snapshots leave it out
+# while it holds its default, so older saves keep their hashes.
+LATE = {"late": True}
 
 PHASE_ORDERS = "orders"
 PHASE_CONSENSUS = "consensus"
@@ -32,6 +36,7 @@ class LineState:
     unanswered: int  # crossings that went without a response
     crossed: int  # crossings in all
     latched: bool  # its trigger condition held at the last check (crossing fires on the rise)
+    grievance: int = field(default=0, metadata=LATE)  # hidden: crossings let pass since the last answer
 
 
 @frozen(slots=True)
@@ -52,6 +57,8 @@ class Crossing:
     severity: float
     probability: float  # P(respond) as the engine computes it (owner and umpire only)
     round: int
+    snapped: bool = field(default=False, metadata=LATE)  # the owner's hidden patience ran out
+    proposal: str = field(default="", metadata=LATE)  # an alliance response awaiting the ally's vote
 
 
 @frozen(slots=True)
@@ -119,6 +126,13 @@ def _copy_with(obj, cls, names, changes):
 
 def replace(st: GameState, **changes) -> GameState:
     return _copy_with(st, GameState, _GAME_FIELDS, changes)
+
+
+_CROSSING_FIELDS = tuple(f.name for f in fields(Crossing))
+
+
+def replace_crossing(c: Crossing, **changes) -> Crossing:
+    return _copy_with(c, Crossing, _CROSSING_FIELDS, changes)
 
 
 class Scratch:

@@ -11,7 +11,7 @@ from ..ruleset.model import Ruleset
 from . import rng
 from .effects import apply_effects, clamp
 from .events import Event
-from .inputs import UMPIRE_TYPES, EndOrders, Input, Order, React, Vote
+from .inputs import UMPIRE_TYPES, Endorse, EndOrders, Input, Order, React, Vote
 from .umpire import apply_umpire, fire_inject
 from .legal import action_cost, check_input, target_ok, voter_for
 from .redlines import (
@@ -24,6 +24,7 @@ from .redlines import (
 )
 from .state import (
     PHASE_CONSENSUS,
+    replace_crossing,
     PHASE_ORDERS,
     PHASE_OVER,
     PHASE_REACTION,
@@ -52,6 +53,8 @@ def apply(rs: Ruleset, st: GameState, inp: Input) -> tuple[GameState, list[Event
         st = replace(st, votes={**st.votes, inp.order: inp.approve})
         events.append(Event(st.turn, "vote", f"{rs.factions[inp.faction].name} has voted.",
                             audience=frozenset({inp.faction})))
+    elif isinstance(inp, Endorse):
+        st = _endorse(rs, st, inp, events)
     else:
         st = _react(rs, st, inp, events)
     return advance(rs, st, events), events
@@ -76,9 +79,43 @@ def _give_order(rs: Ruleset, st: GameState, order: Order, events: list[Event]) -
 
 def _react(rs: Ruleset, st: GameState, inp: React, events: list[Event]) -> GameState:
     sc = Scratch(st)
-    crossing = next(c for c in sc.crossings if c.red_line == inp.red_line)
-    sc.crossings.remove(crossing)
+    index, crossing = next((i, c) for i, c in enumerate(sc.crossings) if c.red_line == inp.red_line)
+    line = rs.red_lines[crossing.red_line]
+    response = next((r for r in line.responses if r.id == inp.response), None)
+    ally = voter_for(rs, line.owner)
+    if response is not None and response.alliance and ally is not None:
+        # an alliance answer (Article 5, a joint deployment) needs the ally's consent first
+        sc.crossings[index] = replace_crossing(crossing, proposal=response.id)
+        events.append(Event(sc.turn, "proposal",
+                            f"{rs.factions[line.owner].name} proposes to answer '{line.name}' with "
+                            f"{response.name}; {rs.factions[ally].name} must agree.",
+                            audience=frozenset({line.owner, ally}),
+                            data={"red_line": line.id, "response": response.id, "owner": line.owner,
+                                  "voter": ally}))
+        return sc.freeze()
+    sc.crossings.pop(index)
     apply_reaction(rs, sc, crossing, inp.response, events)
+    return sc.freeze()
+
+
+def _endorse(rs: Ruleset, st: GameState, inp: Endorse, events: list[Event]) -> GameState:
+    """The ally's vote on a proposed alliance answer: carried out together, or vetoed (the
+    crossing then goes unanswered, and cohesion suffers)."""
+    sc = Scratch(st)
+    crossing = next(c for c in sc.crossings if c.red_line == inp.red_line and c.proposal)
+    sc.crossings.remove(crossing)
+    line = rs.red_lines[crossing.red_line]
+    name = next(r.name for r in line.responses if r.id == crossing.proposal)
+    if inp.approve:
+        events.append(Event(sc.turn, "endorsed", f"The Allies agree: {name}.",
+                            data={"red_line": line.id, "response": crossing.proposal, "voter": inp.faction}))
+        apply_reaction(rs, sc, crossing, crossing.proposal, events)
+        return sc.freeze()
+    sc.cohesion = clamp(sc.cohesion - rs.settings.veto_cohesion_cost, 0, rs.settings.cohesion_max)
+    events.append(Event(sc.turn, "veto", f"{rs.factions[inp.faction].name} vetoes {name}: the alliance "
+                        "does not answer together, and cohesion suffers.",
+                        data={"red_line": line.id, "response": crossing.proposal, "voter": inp.faction}))
+    apply_reaction(rs, sc, crossing, None, events)
     return sc.freeze()
 
 

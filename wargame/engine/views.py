@@ -50,6 +50,9 @@ def player_view(rs: Ruleset, st: GameState, seat: str) -> dict[str, Any]:
     for c in st.crossings:
         owner = rs.red_lines[c.red_line].owner
         entry = {"red_line": c.red_line, "owner": owner, "by": c.by, "cause": c.cause}
+        voter = voter_for(rs, owner)
+        if c.proposal and (umpire or seat in (owner, voter)):
+            entry.update(proposal=c.proposal, voter=voter)
         if umpire or owner == seat:
             entry.update(kind=c.kind, severity=c.severity, probability=c.probability)
         crossings.append(entry)

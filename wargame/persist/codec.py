@@ -10,9 +10,10 @@ import typing
 
 import cattrs
 from attrs import fields
+from cattrs.gen import make_dict_unstructure_fn, override
 
 from ..engine.inputs import INPUT_TYPES
-from ..engine.state import LATE_FIELDS, GameState
+from ..engine.state import LATE_FIELDS, Crossing, GameState, LineState
 from ..ruleset.structure import _strict_bool, _strict_float, _strict_str
 
 INPUT_KINDS = {cls: kind for kind, cls in INPUT_TYPES.items()}
@@ -105,6 +106,11 @@ def _make_converter() -> cattrs.Converter:
 
     conv.register_structure_hook_factory(
         lambda t: typing.get_origin(t) is dict and t != votes_type, lambda t: structure_dict)
+
+    # fields added after format 1 stay out of a snapshot while they hold their default
+    for cls in (LineState, Crossing):
+        late = {f.name: override(omit_if_default=True) for f in fields(cls) if f.metadata.get("late")}
+        conv.register_unstructure_hook(cls, make_dict_unstructure_fn(cls, conv, **late))
     return conv
 
 

@@ -16,7 +16,8 @@ from typing import Callable, Literal
 from attrs import field, frozen
 
 from ..engine import EndOrders, IllegalInput, Order, React, Vote, apply, month_label, new_game, seats_to_act
-from ..engine.inputs import INPUT_TYPES
+from ..engine.inputs import INPUT_TYPES, Endorse
+from ..engine.legal import voter_for
 from ..engine.state import PHASE_CONSENSUS, PHASE_ORDERS
 from ..ruleset import load_ruleset, rulesets_home
 from ..ruleset.structure import structure
@@ -178,8 +179,12 @@ def play_history(hist: HistoryFile, rs=None, on_input: Callable | None = None, s
                 step(Vote(seat, index, approve), f"vote of {seat}")
             elif st.phase == PHASE_ORDERS:
                 raise HistoryError(f"turn {number}: orders did not close")  # cannot happen: all ended
+            elif any(c.proposal and voter_for(rs, rs.red_lines[c.red_line].owner) == seat for c in st.crossings):
+                crossing = next(c for c in st.crossings if c.proposal)
+                step(Endorse(seat, crossing.red_line, True), f"endorsement by {seat} of {crossing.proposal}")
             else:
-                crossing = next(c for c in st.crossings if rs.red_lines[c.red_line].owner == seat)
+                crossing = next(c for c in st.crossings
+                                if not c.proposal and rs.red_lines[c.red_line].owner == seat)
                 spec = reactions.get((seat, crossing.red_line))
                 answered.add((seat, crossing.red_line))
                 step(React(seat, crossing.red_line, spec.response or None if spec else None),

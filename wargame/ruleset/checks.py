@@ -83,6 +83,8 @@ class _Checker:
 
     def _known_flags(self) -> frozenset[str]:
         flags = set(self.settings.inadvertent_damping_flags) | {self.settings.ceasefire_flag}
+        if self.settings.breakthrough_window:
+            flags.add(self.settings.breakthrough_flag)
         for effects in self._all_effect_lists():
             flags.update(e.flag for e in effects if isinstance(e, schema.FlagEffect))
         for _, scen in self.scenarios.values():
@@ -91,6 +93,7 @@ class _Checker:
 
     def _all_effect_lists(self):
         yield self.settings.breakthrough_effects
+        yield self.settings.breakthrough_repeat_effects
         for f in self.factions.values():
             yield f.upkeep
         for a in self.actions.values():
@@ -119,6 +122,8 @@ class _Checker:
                         self.bad(file, f"{where}.stat", f"faction {fid!r} has no stat {e.stat!r}{suggest(e.stat, stats)}")
                         break
                 self.expr(file, f"{where}.formula", e.formula)
+            elif isinstance(e, schema.CohesionEffect):
+                self.expr(file, f"{where}.formula", e.formula)
             elif isinstance(e, schema.StrengthEffect) and e.region:
                 self.ref(file, f"{where}.region", e.region, self.regions, "region")
             elif isinstance(e, (schema.CredibilityEffect, schema.RedLineEffect)):
@@ -130,6 +135,14 @@ class _Checker:
         # in breakthrough effects "self" is the capturing faction: Russia's side
         russian = [fid for fid, f in self.factions.items() if f.side == "russia"]
         self.effects("ruleset.toml", "settings.breakthrough_effects", s.breakthrough_effects, russian)
+        self.effects("ruleset.toml", "settings.breakthrough_repeat_effects", s.breakthrough_repeat_effects, russian)
+        for i, rid in enumerate(s.breakthrough_regions):
+            self.ref("ruleset.toml", f"settings.breakthrough_regions[{i}]", rid, self.regions, "region")
+        if s.breakthrough_window < 0:
+            self.bad("ruleset.toml", "settings.breakthrough_window", "must be 0 or more")
+        for name in ("credibility_weight", "snap_bonus"):
+            if not 0.0 <= getattr(s, name) <= 1.0:
+                self.bad("ruleset.toml", f"settings.{name}", f"must be between 0 and 1, got {getattr(s, name)}")
         for name in ("escalation_max", "cohesion_max", "dice_sides", "max_reaction_rounds"):
             if getattr(s, name) < 1:
                 self.bad("ruleset.toml", f"settings.{name}", "must be at least 1")
@@ -238,6 +251,14 @@ class _Checker:
             for stat in line.cheapen:
                 if not any(stat in self.factions[f].stats for f in line.addressees if f in self.factions):
                     self.bad(r_file, f"{base}.cheapen.{stat}", f"no addressee has stat {stat!r}{suggest(stat, self.all_stats)}")
+            for stat, per in line.deterrence.items():
+                if not any(stat in self.factions[f].stats for f in line.addressees if f in self.factions):
+                    self.bad(r_file, f"{base}.deterrence.{stat}",
+                             f"no addressee has stat {stat!r}{suggest(stat, self.all_stats)}")
+                if not 0 <= per <= 10:
+                    self.bad(r_file, f"{base}.deterrence.{stat}", f"must be between 0 and 10, got {per}")
+            if line.patience < 0:
+                self.bad(r_file, f"{base}.patience", "must be 0 (never snaps) or more")
 
     def check_escalation(self) -> None:
         e_file = "escalation.toml"
@@ -309,6 +330,7 @@ class _Checker:
                                  f"{fid!r} cannot order {rule.action!r}")
                 self.expr(b_file, f"doctrine.{fid}.priorities[{i}].when", rule.when, public=True)
             self.expr(b_file, f"doctrine.{fid}.talk_when", doc.talk_when, public=True)
+            self.expr(b_file, f"doctrine.{fid}.approve_when", doc.approve_when, public=True)
 
     def check_scenarios(self) -> None:
         for file, scen in self.scenarios.values():
@@ -371,11 +393,17 @@ def check_ruleset(parsed: dict[str, Any], raw: dict[str, Any], digest: str) -> t
         for tag in line.trigger_tags:
             lines_by_tag.setdefault(tag, []).append(line)
     cheapeners: dict[str, list] = {}
+    deterrents: dict[str, list] = {}
     for action in actions.values():
         for line in checker.lines.values():
-            if line.cheapen and set(line.trigger_tags) & set(action.tags):
+            if not set(line.trigger_tags) & set(action.tags):
+                continue
+            if line.cheapen:
                 cheapeners.setdefault(action.id, []).append(
                     (line.id, dict(line.cheapen), frozenset(line.addressees)))
+            if line.deterrence:
+                deterrents.setdefault(action.id, []).append(
+                    (line.id, dict(line.deterrence), frozenset(line.addressees)))
     ruleset = Ruleset(
         info=checker.info,
         settings=checker.settings,
@@ -405,5 +433,7 @@ def check_ruleset(parsed: dict[str, Any], raw: dict[str, Any], digest: str) -> t
             for a in actions.values()
         },
         cheapeners={k: tuple(v) for k, v in cheapeners.items()},
+        deterrents={k: tuple(v) for k, v in deterrents.items()},
+        breakthrough_regions=frozenset(checker.settings.breakthrough_regions),
     )
     return ruleset, []

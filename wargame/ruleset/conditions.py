@@ -32,7 +32,7 @@ REGION_FIELDS = ("control", "russia", "ukraine")
 LINE_PUBLIC_FIELDS = ("credibility", "unanswered", "declared", "active", "crossed")
 LINE_HIDDEN_FIELDS = ("resolve", "tolerance", "pressure")
 SIDES = ("russia", "ukraine")
-FUNCTIONS = ("cities", "held", "strength", "executed", "min", "max", "abs")
+FUNCTIONS = ("cities", "held", "strength", "executed", "did", "min", "max", "abs")
 
 _CONTROL = operator.attrgetter("control")
 _COMPARE = {
@@ -256,6 +256,10 @@ class _Compiler:
             if word not in self.names.tags:
                 raise ConditionError(f"unknown tag {word!r}{suggest(word, self.names.tags)}")
             return lambda st, me: sum(1 for _, tag in st.turn_tags if tag == word)
+        if name == "did":  # 1 when `self` executed something with this tag this turn, else 0
+            if word not in self.names.tags:
+                raise ConditionError(f"unknown tag {word!r}{suggest(word, self.names.tags)}")
+            return lambda st, me: int((me, word) in st.turn_tags)
         if word not in SIDES:
             raise ConditionError(f"{name}() takes \"russia\" or \"ukraine\", not {word!r}")
         if name == "cities":

@@ -38,6 +38,9 @@ class Ruleset:
     targets_of: dict[str, tuple[str, ...]] = field(factory=dict)  # action -> regions it may aim at
     # action -> ((red line, cost cuts per unanswered crossing, addressees), ...)
     cheapeners: dict[str, tuple[tuple[str, dict[str, int], frozenset[str]], ...]] = field(factory=dict)
+    # action -> ((red line, extra cost per unit of credibility, addressees), ...)
+    deterrents: dict[str, tuple[tuple[str, dict[str, float], frozenset[str]], ...]] = field(factory=dict)
+    breakthrough_regions: frozenset[str] = frozenset()  # empty: the format-1 rule (near a major city)
 
     @property
     def id(self) -> str:

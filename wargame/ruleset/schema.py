@@ -51,9 +51,10 @@ class StatEffect:
 
 @frozen(kw_only=True)
 class CohesionEffect:
-    """Change alliance cohesion."""
+    """Change alliance cohesion by `delta`, plus the value of `formula` when it is given."""
 
-    delta: int
+    delta: int = 0
+    formula: str = ""
 
 
 @frozen(kw_only=True)
@@ -173,7 +174,17 @@ class Settings:
     unanswered_pressure: float = 0.05
     audience: Audience
     dice_sides: int = 6
-    breakthrough_effects: list[Effect] = field(factory=list)  # when Russia takes ground by a major city
+    breakthrough_effects: list[Effect] = field(factory=list)  # run at every Russian breakthrough
+    # the regions whose capture by Russia is a breakthrough (major cities and named axes); when
+    # empty, any capture of or next to a major-city region counts (the format-1 rule)
+    breakthrough_regions: list[str] = field(factory=list)
+    breakthrough_window: int = 0  # turns within which further breakthroughs compound
+    breakthrough_flag: str = "breakthrough"  # set for the window after each breakthrough
+    breakthrough_repeat_effects: list[Effect] = field(factory=list)  # a breakthrough inside the window
+    # the red-line model; the defaults keep the format-1 rules
+    credibility_weight: float = 0.0  # history model: P(respond) += weight x (credibility - 0.5)
+    snap_bonus: float = 0.0  # added to P(respond) once a line's hidden patience has run out
+    power_ground_truth: bool = False  # power model: P(respond) follows credibility, not resolve
     peak_penalty_from: int = 5
     peak_penalty_per_rung: int = 2
     power_credibility_scale: float = 2.0  # power model: credibility = scale x interest x power
@@ -267,6 +278,8 @@ class RedLine:
     response_cost: float = 0.1
     drift: int = 1
     cheapen: dict[str, int] = field(factory=dict)  # cost cut per unanswered crossing
+    deterrence: dict[str, float] = field(factory=dict)  # addressees' extra cost per unit of credibility
+    patience: int = 0  # hidden: crossings let pass before the owner snaps (0: never)
     active: bool = True
     responses: list[Response]
 
@@ -333,6 +346,7 @@ class DoctrineRule:
 class Doctrine:
     priorities: list[DoctrineRule] = field(factory=list)
     veto_above_rung: int = 99  # consensus votes: object to allies' orders above this rung
+    approve_when: str = ""  # public condition: while it holds, approve whatever the rung
     talk_when: str = ""
     hardening: float = 0.25  # per crossing left unanswered: how fast it stops favouring mild answers
 

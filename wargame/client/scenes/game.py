@@ -18,6 +18,7 @@ import pygame_gui
 from pygame_gui.elements import UILabel, UIPanel, UISelectionList, UITextBox, UITextEntryLine, UIWindow
 
 from ...engine import IllegalInput, Order, React, Vote, month_label
+from ...engine.inputs import Endorse
 from ...engine.inputs import Note, Publish
 from ...engine.umpire import describe_umpire_input
 from ...persist import EXTENSION, SaveError
@@ -272,10 +273,35 @@ class GameScene(Scene):
         self.button((2 * pad + bw, y, bw, px(40)), "Veto / object [V]", lambda: self.vote(vote["index"], False),
                     key=pygame.K_v, container=panel)
 
+    def _build_endorsement(self, panel, rect: pygame.Rect, crossing: dict) -> None:
+        """The ally proposes an alliance answer to a crossing of its line: agree, or veto it."""
+        m, px = self.manager, self.app.px
+        pad = px(8)
+        UILabel(pygame.Rect(pad, pad, rect.width - 2 * pad, px(30)), "Alliance consensus: answer a crossing together?",
+                m, container=panel, object_id="@heading")
+        line = self.rs.red_lines[crossing["red_line"]]
+        response = next(r for r in line.responses if r.id == crossing["proposal"])
+        html = (f"<b>{esc(seat_name(self.rs, crossing['owner']))}</b> proposes to answer the crossing of "
+                f"<b>{esc(line.name)}</b> with <b>{esc(response.name)}</b> (rung {response.rung}).<br>"
+                f"{esc(response.description)}<br><br>An alliance answer needs your consent. A veto leaves the "
+                "crossing unanswered, and the alliance's cohesion suffers.")
+        UITextBox(html, pygame.Rect(pad, pad + px(36), rect.width - 2 * pad, rect.height - px(100)), m, container=panel)
+        bw = (rect.width - 3 * pad) // 2
+        y = rect.height - px(50)
+        red_line = line.id
+        self.button((pad, y, bw, px(40)), "Agree [A]", lambda: self._give(Endorse(self.seat, red_line, True)),
+                    key=pygame.K_a, container=panel, object_id="@primary")
+        self.button((2 * pad + bw, y, bw, px(40)), "Veto [V]", lambda: self._give(Endorse(self.seat, red_line, False)),
+                    key=pygame.K_v, container=panel)
+
     def _build_reactions(self, panel, rect: pygame.Rect) -> None:
         m, px = self.manager, self.app.px
         pad = px(8)
-        mine = [c for c in self.view["pending_reactions"] if c["owner"] == self.seat]
+        to_endorse = [c for c in self.view["pending_reactions"] if c.get("proposal") and c.get("voter") == self.seat]
+        if to_endorse:
+            self._build_endorsement(panel, rect, to_endorse[0])
+            return
+        mine = [c for c in self.view["pending_reactions"] if c["owner"] == self.seat and not c.get("proposal")]
         UILabel(pygame.Rect(pad, pad, rect.width - 2 * pad, px(30)), "Your red line has been crossed", m,
                 container=panel, object_id="@heading")
         if not mine:
