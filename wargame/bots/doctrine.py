@@ -30,17 +30,18 @@ class DoctrineBot:
         if st.phase == PHASE_CONSENSUS:
             vote = next(o for o in options if isinstance(o, Vote))
             rung = rs.actions[st.orders[vote.order].action].rung
-            return Vote(seat, vote.order, self._approves(rs, st, seat, doctrine, rung))
+            return Vote(seat, vote.order, self._approves(rs, st, seat, doctrine, rung, doctrine.veto_above_rung))
         endorse = next((o for o in options if isinstance(o, Endorse)), None)
         if endorse is not None:  # the ally proposes an alliance answer to a crossing
             crossing = next(c for c in st.crossings if c.red_line == endorse.red_line and c.proposal)
             rung = next(r.rung for r in rs.red_lines[endorse.red_line].responses if r.id == crossing.proposal)
-            return Endorse(seat, endorse.red_line, self._approves(rs, st, seat, doctrine, rung))
+            return Endorse(seat, endorse.red_line,
+                           self._approves(rs, st, seat, doctrine, rung, doctrine.veto_answers_above_rung))
         return self._react(rs, st, seat, options)
 
     @staticmethod
-    def _approves(rs, st, seat, doctrine, rung: int) -> bool:
-        return rung <= doctrine.veto_above_rung or bool(
+    def _approves(rs, st, seat, doctrine, rung: int, limit: int) -> bool:
+        return rung <= limit or bool(
             doctrine.approve_when and rs.public_exprs[doctrine.approve_when](st, seat))
 
     def _order(self, rs, st, seat, doctrine, options):

@@ -347,6 +347,7 @@ class Doctrine:
     priorities: list[DoctrineRule] = field(factory=list)
     veto_above_rung: int = 99  # consensus votes: object to allies' orders above this rung
     approve_when: str = ""  # public condition: while it holds, approve whatever the rung
+    veto_answers_above_rung: int = 99  # the ally's proposed alliance answers to crossings
     talk_when: str = ""
     hardening: float = 0.25  # per crossing left unanswered: how fast it stops favouring mild answers
 
