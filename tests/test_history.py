@@ -2,12 +2,21 @@
 
 from pathlib import Path
 
+import attrs
 import pytest
 
 from wargame.engine import month_label, player_view, seats_to_act
 from wargame.persist import branch, load_save, save_game, saves_home, verify
 from wargame.persist.fileformat import pack
-from wargame.persist.history import build_history_save, history_path, read_history
+from wargame.persist.history import (
+    HistoryError,
+    OrderSpec,
+    UmpireSpec,
+    build_history_save,
+    history_path,
+    play_history,
+    read_history,
+)
 
 SHIPPED = saves_home() / "history-2022-2024.wgsave"
 
@@ -67,3 +76,35 @@ def test_a_student_can_branch_at_any_turn_and_play_on(tmp_path):
         assert verify(again)[0]
         assert again.hashes[:turn + 1] == game.hashes[:turn + 1]  # the same history up to the branch
         player_view(again.ruleset, again.state_at(turn), "ukraine")
+
+
+def _with_turn(hist, index, **changes):
+    turns = list(hist.turn)
+    turns[index] = attrs.evolve(turns[index], **changes)
+    return attrs.evolve(hist, turn=turns)
+
+
+def test_a_refused_order_names_turn_order_what_was_lacking_and_a_fix():
+    hist = read_history(history_path())
+    nov_2023 = 21
+    short = UmpireSpec(kind="set_stat", faction="russia", stat="ammunition", value=1, rationale="a test")
+    broken = _with_turn(hist, nov_2023, umpire=[short])
+    with pytest.raises(HistoryError) as info:
+        play_history(broken)
+    first, detail = str(info.value).splitlines()[:2]
+    assert first.startswith("turn 22 (2023-11): order russia/offensive at donetsk refused: [unaffordable]")
+    assert "russia's ammunition as each month's orders began" in detail and "2023-11 1" in detail
+    assert "set_stat" in detail  # how to fix it
+
+
+def test_every_problem_is_listed_and_a_bad_target_shows_the_region():
+    hist = read_history(history_path())
+    bad = OrderSpec(faction="ukraine", action="defend", target="crimea")
+    broken = _with_turn(_with_turn(hist, 3, orders=[bad, *hist.turn[3].orders]), 30,
+                        orders=[bad, *hist.turn[30].orders])
+    with pytest.raises(HistoryError) as info:
+        play_history(broken)
+    text = str(info.value)
+    assert text.startswith("turn 4 (2022-05): order ukraine/defend at crimea refused: [bad_target]")
+    assert "crimea is russia now" in text and "set_region" in text
+    assert "1 more problem(s)" in text and "turn 31 (2024-08): order ukraine/defend at crimea" in text
