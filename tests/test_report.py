@@ -18,7 +18,7 @@ from wargame.engine.inputs import UMPIRE_TYPES, React
 from wargame.persist import SavedGame, branch, load_save, save_game, saves_home
 from wargame.persist.game import turn_events
 from wargame.report import images, make_report, write_report
-from wargame.report.collect import HEADLINES, collect
+from wargame.report.collect import collect
 
 SHIPPED = saves_home() / "history-2022-2024.wgsave"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -66,7 +66,8 @@ def test_the_report_names_the_outcome_the_seats_and_the_scores(history, history_
     page, st = history_report["html"], history.state
     assert st.outcome is not None
     summary = section(page, "summary")
-    assert html.escape(HEADLINES[st.outcome]) in summary
+    rule = next(o for o in history.ruleset.outcomes if o.id == st.outcome)
+    assert html.escape(rule.name) in summary
     for fid, score in final_scores(history.ruleset, st).items():
         assert f">{score}<" in summary  # each faction's final score is in the table
         assert html.escape(history.ruleset.factions[fid].name) in summary

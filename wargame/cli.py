@@ -480,7 +480,8 @@ def cmd_play_terminal(args) -> int:
     import random
 
     from .bots import make_bots
-    from .engine import final_scores, month_label, seats_to_act
+    from . import debrief as D
+    from .engine import month_label, seats_to_act
     from .persist import Autosaver, SavedGame, saves_home
 
     rs = _load(args.ruleset)
@@ -509,11 +510,14 @@ def cmd_play_terminal(args) -> int:
         seat = seats_to_act(rs, st)[0]
         events = game.apply(bots[seat].choose(rs, st, seat))
         st = game.state
-    print(f"\nOutcome: {st.outcome.replace('_', ' ')} after {st.turn} turn(s); peak escalation {st.peak}.")
+    print(f"\nOutcome: {D.headline(rs, st.outcome)}, after {st.turn} turn(s); peak escalation {st.peak}.")
+    for reason in D.why(rs, st):
+        print(f"  Why: {reason}")
     if st.nuclear_trigger:
-        print(f"The exchange was triggered by: {st.nuclear_trigger}.")
-    for fid, score in final_scores(rs, st).items():
-        print(f"  {rs.factions[fid].name:<16} {'all lose' if score is None else score}")
+        print(f"The exchange was triggered by: {D.trigger_text(rs, st.nuclear_trigger)}.")
+    print(D.payoff_note(rs, st))
+    for row in D.payoff_rows(rs, st):
+        print(f"  {row.name:<16} {row.total:>4}  ({row.outcome:+d} {row.objectives:+d} {-row.penalty:+d})")
     if last_save is not None:
         print(f"\nSaved: {last_save} (wargame replay {last_save})")
     return EXIT_OK

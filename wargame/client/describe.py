@@ -46,10 +46,10 @@ def dashboard_html(rs: Ruleset, view: dict[str, Any], seat: str) -> str:
     stat_max = faction.stat_max
     parts = [f"<b>{esc(faction.name)}</b>",
              f"<b>Capacity left:</b> {mine['capacity_left']} of {faction.capacity} orders",
-             f"<b>Score so far:</b> {mine['score']}", "", "<b>Stats</b>"]
+             f"<b>Payoff if the war ended now:</b> {mine['payoff_now']}", "", "<b>Stats</b>"]
     for stat, value in mine["stats"].items():
         parts.append(f"{esc(stat_name(stat))}: <b>{value}</b> / {stat_max}")
-    parts += ["", "<b>Objectives</b> (points each turn they hold)"]
+    parts += ["", "<b>Objectives</b> (points if they hold at the end)"]
     for obj in mine["objectives"]:
         mark = f"<font color='{GOOD}'>[yes]</font>" if obj["met"] else f"<font color='{BAD}'>[no]</font>"
         parts.append(f"{mark} +{obj['points']} {esc(obj['description'])}")
@@ -71,7 +71,7 @@ def umpire_dashboard_html(rs: Ruleset, view: dict[str, Any]) -> str:
     for fid, faction in rs.factions.items():
         f = view["factions"][fid]
         stats = ", ".join(f"{stat_name(s).lower()} {v}" for s, v in f["stats"].items())
-        parts += ["", f"<b>{esc(faction.name)}</b>: score {f['score']}, capacity {f['capacity_left']}",
+        parts += ["", f"<b>{esc(faction.name)}</b>: payoff now {f['payoff_now']}, capacity {f['capacity_left']}",
                   f"<font color='{MUTED}'>{esc(stats)}</font>"]
     parts += ["", f"<b>Flags:</b> {esc(', '.join(f.replace('_', ' ') for f in view['flags']) or 'none')}"]
     injects = {i.id: i.name for sc in rs.scenarios.values() for i in sc.injects}

@@ -29,7 +29,7 @@ from .inputs import (
 )
 from .legal import LegalInputs, legal_inputs, seats_to_act
 from .redlines import respond_probability
-from .scoring import final_scores, shared_penalty
+from .scoring import Payoff, final_scores, outcome_rule, payoffs, reasons_holding, shared_penalty
 from .setup import new_game
 from .state import GameState
 from .turn import apply
@@ -38,7 +38,8 @@ from .views import month_label, player_view, visible_events
 __all__ = [
     "IllegalInput", "UMPIRE", "Event", "state_hash", "to_data", "EndOrders", "Input", "Order",
     "React", "Vote", "LegalInputs", "legal_inputs", "seats_to_act", "respond_probability",
-    "final_scores", "shared_penalty", "new_game", "GameState", "apply", "month_label",
+    "final_scores", "shared_penalty", "Payoff", "payoffs", "outcome_rule", "reasons_holding",
+    "new_game", "GameState", "apply", "month_label",
     "player_view", "visible_events", "UMPIRE_SEAT", "SetCredibility", "SetFlag", "SetRegion",
     "SetStat", "SetTrack", "UMPIRE_TYPES", "Adjudicate", "FireInject", "FreeInject", "Note", "Publish",
 ]

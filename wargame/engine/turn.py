@@ -12,6 +12,7 @@ from . import rng
 from .effects import apply_effects, clamp
 from .events import Event
 from .inputs import UMPIRE_TYPES, Endorse, EndOrders, Input, Order, React, Vote
+from .scoring import outcome_fires
 from .umpire import apply_umpire, fire_inject
 from .legal import action_cost, check_input, target_ok, voter_for
 from .redlines import (
@@ -234,7 +235,7 @@ def _end_turn(rs: Ruleset, st: GameState, events: list[Event]) -> GameState:
                 sc.scores[fid] += obj.points
     sc.history.append(sc.escalation)
     for rule in rs.outcomes:
-        if rule.id != TURN_LIMIT and rs.exprs[rule.condition](sc, ""):
+        if rule.id != TURN_LIMIT and outcome_fires(rs, rule, sc):
             sc.outcome = rule.id
             break
     if sc.outcome is None and sc.turn >= st.turn_limit:

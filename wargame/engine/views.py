@@ -13,6 +13,7 @@ from typing import Any
 from ..ruleset.model import Ruleset
 from .events import UMPIRE
 from .legal import seats_to_act, voter_for
+from .scoring import final_scores
 from .state import GameState
 
 
@@ -70,7 +71,9 @@ def player_view(rs: Ruleset, st: GameState, seat: str) -> dict[str, Any]:
         "factions": {
             fid: {"stats": dict(st.stats[fid]), "capacity_left": st.capacity[fid],
                   "score": st.scores[fid], "done": fid in st.done,
-                  "objectives": _objectives(rs, st, fid) if umpire or fid == seat else []}
+                  "objectives": _objectives(rs, st, fid) if umpire or fid == seat else [],
+                  # the final payoff if the game ended now (at the turn limit, or as it did end)
+                  "payoff_now": final_scores(rs, st)[fid] if umpire or fid == seat else None}
             for fid in rs.factions
         },
         "regions": {rid: {"control": r.control, "russia": r.russia, "ukraine": r.ukraine}
@@ -92,7 +95,7 @@ def player_view(rs: Ruleset, st: GameState, seat: str) -> dict[str, Any]:
 
 
 def _objectives(rs: Ruleset, st: GameState, fid: str) -> list[dict[str, Any]]:
-    """A faction's objectives and whether each holds now (it scores at every turn's end while it holds)."""
+    """A faction's objectives and whether each holds now (those holding at the end add to the payoff)."""
     return [{"id": o.id, "description": o.description, "points": o.points,
              "met": bool(rs.exprs[o.condition](st, fid))}
             for o in rs.factions[fid].objectives]

@@ -9,23 +9,15 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ..engine import final_scores, month_label, shared_penalty
+from ..debrief import (faction_name, headline, line_verdict, outcome_text, payoff_note, payoff_rows, trigger_text,
+                       why)
+from ..engine import month_label
 from ..engine.inputs import UMPIRE_TYPES, Order, React, SetTrack, Vote
 from ..engine.umpire import describe_umpire_input
 from ..persist.game import SavedGame, turn_events
 from .records import (Comparison, CrossingRow, HiddenLine, MapShot, OrderRow, Report, Rise, Score, Seat, TurnLog,
                       UmpireRow)
 
-HEADLINES = {
-    "nuclear_exchange": "Strategic nuclear exchange: every side loses",
-    "settlement": "A settlement all sides accepted",
-    "collapse_ukraine": "Ukraine's defence collapsed",
-    "collapse_russia": "Russia's war effort collapsed",
-    "alliance_fracture": "The Western alliance broke apart",
-    "turn_limit": "The war went on to the scenario's last turn",
-}
-TURN_LIMIT_TEXT = ("No side won outright before the scenario's last turn. The scores count the objectives "
-                   "each side held, less a penalty shared by all that grows with the highest rung reached.")
 CROSSING_KINDS = {
     "declared": "past the declared line",
     "tolerance": "past the hidden tolerance",
@@ -33,57 +25,19 @@ CROSSING_KINDS = {
     "condition": "by a change on the ground",
 }
 DECIDERS = {"owner": "owner", "chance": "chance (dice)", "umpire": "umpire"}
-GAP = 10  # credibility and resolve this many percentage points apart earn a remark
 
 
 # --- small helpers ---------------------------------------------------------------------------------
-
-def faction_name(rs, fid: str) -> str:
-    if fid in rs.factions:
-        return rs.factions[fid].name
-    return "the umpire" if fid == "umpire" else (fid.replace("_", " ") or "nobody")
-
-
 
 def turn_month(rs, st, turn: int) -> str:
     # after turn T is labelled with T's month; the start with the first turn's
     return month_label(rs, st, max(1, turn))
 
 
-def headline(outcome: str | None) -> str:
-    if outcome is None:
-        return "The game has not ended"
-    return HEADLINES.get(outcome, outcome.replace("_", " ").capitalize())
-
-
-def trigger_text(rs, trigger: str) -> str:
-    if not trigger:
-        return ""
-    if trigger == "inadvertent":
-        return "inadvertent escalation (no side chose the last step)"
-    return faction_name(rs, trigger)
-
-
 def verdict(active: bool, crossed: int, unanswered: int, credibility: float, resolve: float,
             declared: int = 0, tolerance: int = 0) -> str:
     """A sentence or two on how far what others believed of a line was from what its owner meant."""
-    cred, res = round(credibility * 100), round(resolve * 100)  # as shown, so words match numbers
-    if not active and not crossed:
-        return "Not in force in this game."
-    if res >= cred + GAP:
-        if unanswered:
-            text = (f"Let pass {unanswered} time{'s' if unanswered != 1 else ''}, so it looked weaker than it "
-                    "was: the owner's resolve never fell with its credibility. True risk was above perceived risk.")
-        else:
-            text = "Riskier than it looked: its owner meant it more than the others believed."
-    elif cred >= res + GAP:
-        text = "Looked firmer than it was: partly a bluff."
-    else:
-        text = "What the others believed roughly matched what its owner meant."
-    if declared > tolerance:
-        text += (f" The declared line ({declared}) now lies beyond the true tolerance ({tolerance}): "
-                 "a step the others think safe can still cross it.")
-    return text
+    return line_verdict(active, crossed, unanswered, credibility, resolve, declared, tolerance)[1]
 
 
 # --- one pass over the game's turns -------------------------------------------------------------------
@@ -252,17 +206,8 @@ def _hidden(rs, start, end) -> list[HiddenLine]:
 
 
 def _scores(rs, st) -> tuple[list[Score], int, str]:
-    scores = final_scores(rs, st)
-    known = [v for v in scores.values() if v is not None]
-    best = max(known) if known else None
-    rows = [Score(faction_name(rs, f), "all lose" if v is None else str(v), v is not None and v == best)
-            for f, v in scores.items()]
-    if st.outcome == "nuclear_exchange":
-        return rows, 0, "After a strategic nuclear exchange nobody scores."
-    penalty = shared_penalty(rs, st)
-    note = "Objectives held, turn by turn"
-    note += f", minus a shared penalty of {penalty} for the highest rung reached." if penalty else "."
-    return rows, penalty, note
+    rows = [Score(r.name, str(r.total), r.best, r.outcome, r.objectives, r.penalty) for r in payoff_rows(rs, st)]
+    return rows, rows[0].penalty if rows else 0, payoff_note(rs, st)
 
 
 def _maps(rs, states, peak_turn: int) -> list[MapShot]:
@@ -286,9 +231,6 @@ def collect(game: SavedGame, comparison: Comparison | None = None) -> Report:
     passed = _turn_pass(game, states)
     peak_turn = next((t for t, s in enumerate(states) if s.peak == end.peak), len(states) - 1)
     scores, penalty, score_note = _scores(rs, end)
-    outcome_rule = next((o for o in rs.outcomes if o.id == end.outcome), None)
-    outcome_text = outcome_rule.description if outcome_rule and outcome_rule.description else \
-        TURN_LIMIT_TEXT if end.outcome == "turn_limit" else ""
     scenario = rs.scenarios.get(h.scenario)
     last = max(1, game.turns)
     return Report(
@@ -298,8 +240,8 @@ def collect(game: SavedGame, comparison: Comparison | None = None) -> Report:
         game_id=h.game_id, seed=h.seed, created=h.created,
         first_month=turn_month(rs, start, 1), last_month=turn_month(rs, end, last), turns=game.turns,
         seats=tuple(Seat(f, faction_name(rs, f), h.seats.get(f, "?")) for f in rs.factions),
-        outcome=end.outcome, headline=headline(end.outcome),
-        outcome_text=outcome_text,
+        outcome=end.outcome, headline=headline(rs, end.outcome),
+        outcome_text=outcome_text(rs, end.outcome), why=tuple(why(rs, end)),
         trigger=trigger_text(rs, end.nuclear_trigger) if end.outcome == "nuclear_exchange" else "",
         scores=tuple(scores), penalty=penalty, score_note=score_note,
         start_level=start.escalation, history=tuple(end.history), peak=end.peak, peak_turn=peak_turn,

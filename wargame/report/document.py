@@ -116,6 +116,7 @@ def build(r: Report, *, generated: str = "") -> list[Block]:
 def _summary(r: Report) -> list[Block]:
     ended = r.outcome is not None
     lines = [r.outcome_text] if r.outcome_text else []
+    lines += [f"Why: {reason}" for reason in r.why]
     if r.trigger:
         lines.append(f"Who took the last step to the exchange: {r.trigger}.")
     when = f"after turn {r.turns} ({r.last_month})" if ended else f"still running after turn {r.turns}"
@@ -136,14 +137,16 @@ def _summary(r: Report) -> list[Block]:
     crossed = len(r.crossings)
     answered = sum(1 for c in r.crossings if c.response not in ("let it pass", "awaiting an answer"))
     facts.append(("Red lines crossed", f"{crossed} time{'s' if crossed != 1 else ''}, answered {answered}"))
-    scores = tuple((s.name, seat.controller, s.score, "highest score" if s.winner else "")
+    scores = tuple((s.name, seat.controller, f"{s.outcome:+d}", f"{s.objectives:+d}", f"{-s.penalty:+d}", s.score,
+                    "highest payoff" if s.winner else "")
                    for s, seat in zip(r.scores, r.seats))
     return [
         Heading(2, "Summary", "summary"),
         Callout("Outcome", r.headline, tuple(lines), alarm=r.outcome == "nuclear_exchange"),
         Table(("", ""), tuple(facts), caption="The game"),
-        Table(("Faction", "Played by", "Score", ""), scores, numeric=frozenset({2}),
-              caption="Seats and final scores", strong_rows=frozenset(i for i, s in enumerate(r.scores) if s.winner)),
+        Table(("Faction", "Played by", "Ending", "Objectives", "Penalty", "Payoff", ""), scores,
+              numeric=frozenset({2, 3, 4, 5}), caption="Seats and final payoffs",
+              strong_rows=frozenset(i for i, s in enumerate(r.scores) if s.winner)),
         Para(r.score_note + " Seats: human (a team at the table), doctrine or random (a bot), "
              "history (the recorded course of events).", "note"),
     ]

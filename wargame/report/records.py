@@ -16,8 +16,11 @@ class Seat:
 @frozen
 class Score:
     name: str
-    score: str  # a number, or "all lose"
+    score: str  # the final payoff
     winner: bool
+    outcome: int = 0  # what the ending is worth to the faction
+    objectives: int = 0  # objectives held at the end
+    penalty: int = 0  # the shared escalation penalty
 
 
 @frozen
@@ -128,6 +131,7 @@ class Report:
     outcome: str | None
     headline: str
     outcome_text: str
+    why: tuple[str, ...]  # the ending's named reasons that held at the end
     trigger: str
     scores: tuple[Score, ...]
     penalty: int

@@ -314,9 +314,46 @@ class _Checker:
 
     def check_outcomes(self) -> None:
         o_file = "outcomes.toml"
-        for o in self.p["outcomes.toml"].outcome:
-            self.expr(o_file, f"outcome[{o.id}].condition", o.condition, required=True, allow_self=False)
-        self.unique(o_file, "outcome", [o.id for o in self.p["outcomes.toml"].outcome])
+        outcomes = self.p["outcomes.toml"].outcome
+        for o in outcomes:
+            base = f"outcome[{o.id}]"
+            if o.id == "turn_limit":
+                if o.condition or o.reasons:
+                    self.bad(o_file, base, "the turn limit ends the game by the calendar: give it no "
+                                           "condition and no reasons, only its payoffs")
+            elif not o.reasons:
+                self.expr(o_file, f"{base}.condition", o.condition, required=True, allow_self=False)
+            else:
+                self.expr(o_file, f"{base}.condition", o.condition, allow_self=False)
+            for i, reason in enumerate(o.reasons):
+                self.expr(o_file, f"{base}.reasons[{i}].when", reason.when, required=True, allow_self=False)
+                if not reason.text.strip():
+                    self.bad(o_file, f"{base}.reasons[{i}].text", "must not be empty")
+            for fid in o.payoffs:
+                self.ref(o_file, f"{base}.payoffs.{fid}", fid, self.factions, "faction")
+        self.unique(o_file, "outcome", [o.id for o in outcomes])
+        self.check_worst(o_file, outcomes)
+
+    def check_worst(self, o_file: str, outcomes) -> None:
+        """An ending marked `worst` must be below every other ending for every faction, whatever
+        the objectives held and the escalation penalty (the nuclear exchange: all lose)."""
+        s = self.settings
+        top_penalty = max(0, s.escalation_max - s.peak_penalty_from + 1) * s.peak_penalty_per_rung
+        for worst in (o for o in outcomes if o.worst):
+            for fid, faction in self.factions.items():
+                points = sum(max(0, ob.points) for ob in faction.objectives)
+                lost = sum(min(0, ob.points) for ob in faction.objectives)
+                best_case = worst.payoffs.get(fid, 0) + (points if worst.objectives else 0)
+                for other in outcomes:
+                    if other is worst:
+                        continue
+                    worst_case = (other.payoffs.get(fid, 0) + (lost if other.objectives else 0)
+                                  - (top_penalty if other.escalation_penalty else 0))
+                    if best_case >= worst_case:
+                        self.bad(o_file, f"outcome[{worst.id}].payoffs.{fid}",
+                                 f"a `worst` ending must be below every other for every faction: at best "
+                                 f"{best_case} here, but {other.id!r} can fall to {worst_case}")
+                        break
 
     def check_bots(self) -> None:
         b_file = "bots.toml"

@@ -329,10 +329,27 @@ class Region:
 
 
 @frozen(kw_only=True)
+class OutcomeReason:
+    """One way an outcome can come about, named for the debrief ("Kyiv fell")."""
+
+    when: str
+    text: str
+
+
+@frozen(kw_only=True)
 class OutcomeRule:
     id: OutcomeId
-    condition: str
+    # fires when `condition` holds or any reason's `when` does (the turn limit needs neither)
+    condition: str = ""
+    reasons: list[OutcomeReason] = field(factory=list)
+    name: str = ""  # the headline of the debrief
     description: str = ""
+    # each faction's payoff for this ending (a missing faction gets 0); the final payoff adds the
+    # end-state objectives and subtracts the shared escalation penalty unless switched off below
+    payoffs: dict[str, int] = field(factory=dict)
+    objectives: bool = True
+    escalation_penalty: bool = True
+    worst: bool = False  # checked at load: every faction's worst possible result
 
 
 @frozen(kw_only=True)

@@ -14,7 +14,8 @@ from pathlib import Path
 import pygame
 from pygame_gui.elements import UILabel, UITextBox
 
-from ...engine import UMPIRE_TYPES, Note, Order, Publish, final_scores, month_label, player_view, shared_penalty
+from ... import debrief as D
+from ...engine import UMPIRE_TYPES, Note, Order, Publish, month_label, player_view
 from ...engine.umpire import describe_umpire_input
 from ...persist import EXTENSION
 from .. import palette as P
@@ -23,50 +24,40 @@ from ..board import seat_name
 from ..chart import draw_escalation_chart, ui_font
 from ..text import esc, title_case_id
 
-HEADLINES = {
-    "nuclear_exchange": "Strategic nuclear exchange: everyone loses",
-    "settlement": "A negotiated settlement",
-    "collapse_ukraine": "Ukraine's defence collapses",
-    "collapse_russia": "Russia's war effort collapses",
-    "alliance_fracture": "The Western alliance breaks apart",
-    "turn_limit": "The war grinds on to the last turn",
-}
-TURN_LIMIT_TEXT = ("The scenario's last turn ended. Objectives decide the score, minus a shared penalty "
-                   "that grows with the highest rung reached.")
 WINNER = (255, 236, 170)  # a warm highlight behind the winning row
 NUCLEAR_BANNER = (110, 12, 30)  # the banner after a nuclear exchange: deep crimson, light text reads
-GAP = 10  # credibility and resolve this many points apart (or more) get a verdict
+TONE = {"under": P.OI_VERMILLION, "over": P.OI_BLUE, "even": P.TEXT_MUTED, "idle": P.TEXT_MUTED}
 
 
 # --- pure helpers (tested directly) ------------------------------------------------------------
-
-def headline(outcome: str | None) -> str:
-    if outcome is None:
-        return "The game has not ended"
-    return HEADLINES.get(outcome, title_case_id(outcome))
-
-
-def outcome_text(rs, outcome: str | None) -> str:
-    rule = next((o for o in rs.outcomes if o.id == outcome), None)
-    if rule is not None and rule.description:
-        return rule.description
-    return TURN_LIMIT_TEXT if outcome == "turn_limit" else ""
-
 
 def trigger_text(rs, trigger: str) -> str:
     if not trigger:
         return ""
     if trigger == "inadvertent":
-        return "inadvertent escalation (no side chose the last step)"
+        return D.trigger_text(rs, trigger)
     return seat_name(rs, trigger) if trigger in rs.factions else title_case_id(trigger)
 
 
-def score_rows(rs, scores: dict[str, int | None]) -> list[tuple[str, str, str, bool]]:
-    """(faction id, name, score text, winner?) in seat order; "all lose" after a nuclear exchange."""
-    known = [v for v in scores.values() if v is not None]
-    best = max(known) if known else None
-    return [(fid, seat_name(rs, fid), "all lose" if v is None else str(v), v is not None and v == best)
-            for fid, v in ((f, scores.get(f)) for f in rs.factions)]
+def score_rows(rs, st) -> list[tuple[str, str, str, str, bool]]:
+    """(faction id, name, parts text, payoff text, best?) in seat order: the final payoff and how
+    it is made up (ending + objectives - shared penalty), as the report and simulate count it."""
+    rows = []
+    for r in D.payoff_rows(rs, st):
+        parts = f"{r.outcome:+d} {r.objectives:+d} {-r.penalty:+d} ="
+        rows.append((r.faction, r.name, parts, str(r.total), r.best))
+    return rows
+
+
+def wrap_words(text: str, font, width: int) -> list[str]:
+    """`text` broken into lines no wider than `width` in `font` (a long word keeps its own line)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and font.size(f"{lines[-1]} {word}")[0] <= width:
+            lines[-1] += f" {word}"
+        else:
+            lines.append(word)
+    return lines or [""]
 
 
 def pct(x: float) -> str:
@@ -85,21 +76,12 @@ def _hex(colour) -> str:
 
 def _verdict(entry: dict) -> tuple[str, tuple]:
     """One sentence on the gap between how credible a line looked and how meant it was."""
-    # compared in whole percent, as shown, so the verdict never contradicts the numbers
-    cred, resolve = round(float(entry["credibility"]) * 100), round(float(entry["resolve"]) * 100)
-    if not entry["active"] and not entry["crossed"]:
-        return "Never in force in this game.", P.TEXT_MUTED
-    if resolve >= cred + GAP:
-        note = "Taken less seriously than it was meant: true risk above perceived risk."
-        if entry["unanswered"]:
-            note = f"Left unanswered {entry['unanswered']}x, so others pushed on; yet the resolve stayed."
-        return note, P.OI_VERMILLION
-    if cred >= resolve + GAP:
-        return "Believed more than it was meant: the line held partly as a bluff.", P.OI_BLUE
-    return "Credibility roughly matched the true resolve.", P.TEXT_MUTED
+    tone, text = D.line_verdict(entry["active"], entry["crossed"], entry["unanswered"], entry["credibility"],
+                                entry["resolve"], entry["declared"], entry["tolerance"])
+    return text, TONE[tone]
 
 
-def summary_html(rs, view: dict, start_month: str, header=None) -> str:
+def summary_html(rs, view: dict, start_month: str, header=None, why: tuple = ()) -> str:
     """What the outcome means, the game in a few numbers, and who sat at the table."""
     lines = view["red_lines"].values()
     crossed = sum(e["crossed"] for e in lines)
@@ -116,8 +98,10 @@ def summary_html(rs, view: dict, start_month: str, header=None) -> str:
         if "umpire" in header.seats:
             seats += ", with an umpire"
         facts.append(f"Seats: {seats}")
-    text = outcome_text(rs, view["outcome"])
-    return (f"{esc(text)}<br><br>" if text else "") + "<br>".join(esc(f) for f in facts)
+    text = D.outcome_text(rs, view["outcome"])
+    reasons = "".join(f"<br>- {esc(r)}" for r in why)
+    why_html = f"<b>Why:</b>{reasons}<br><br>" if reasons else ""
+    return (f"{esc(text)}<br><br>" if text else "") + why_html + "<br>".join(esc(f) for f in facts)
 
 
 def debrief_html(rs, view: dict, scenario) -> str:
@@ -190,10 +174,10 @@ class GameOverScene(Scene):
         rs, st = session.rs, session.state
         self.view = player_view(rs, st, "umpire")  # the final state never changes: read it once
         self.scenario = rs.scenarios.get(st.scenario)
-        self.scores = final_scores(rs, st)
-        self.rows = score_rows(rs, self.scores)
-        self.penalty = shared_penalty(rs, st) if st.outcome != "nuclear_exchange" else 0
-        self.headline = headline(st.outcome)
+        self.rows = score_rows(rs, st)
+        self.payoff_note = D.payoff_note(rs, st)
+        self.why = tuple(D.why(rs, st))
+        self.headline = D.headline(rs, st.outcome)
         self.debrief = (debrief_html(rs, self.view, self.scenario) + "<br>"
                         + arguments_html(rs, session.game.inputs, lambda t: month_label(rs, st, t)))
         self.notice = ""
@@ -220,7 +204,9 @@ class GameOverScene(Scene):
         # scores: a drawn table whose row height follows the text scale
         self.row_h = max(px(38), ui_font(self._font_px(18)).get_linesize() + px(10))
         head_h = ui_font(self._font_px(22), True).get_linesize() + px(8)
-        note_h = ui_font(self._font_px(13)).get_linesize() + px(16)
+        note_font = ui_font(self._font_px(13))
+        self.note_lines = wrap_words(self.payoff_note, note_font, left_w - 2 * px(12))
+        note_h = note_font.get_linesize() * len(self.note_lines) + px(16)
         self.scores_rect = pygame.Rect(self.left.x, self.left.y, left_w, head_h + self.row_h * len(self.rows) + note_h)
         self.table_top = self.left.y + head_h
 
@@ -248,7 +234,7 @@ class GameOverScene(Scene):
         desc_h = by - px(10) - notice_h - y
         if desc_h > px(40):
             start = month_label(self.session.rs, self.session.state, 1)
-            UITextBox(summary_html(self.session.rs, self.view, start, self.session.game.header),
+            UITextBox(summary_html(self.session.rs, self.view, start, self.session.game.header, self.why),
                       pygame.Rect(self.left.x, y, left_w, desc_h), m, object_id="@small")
         if self.notice:
             self.notice_box = UITextBox(esc(self.notice), pygame.Rect(self.left.x, by - px(8) - notice_h, left_w,
@@ -375,33 +361,36 @@ class GameOverScene(Scene):
         surface.fill(P.PANEL, r)
         pygame.draw.rect(surface, P.PANEL_EDGE, r, 1)
         pad = px(12)
-        surface.blit(ui_font(self._font_px(22), True).render("Final scores", True, P.TEXT), (r.x + pad, r.y + px(6)))
-        f, fb = ui_font(self._font_px(18)), ui_font(self._font_px(18), True)
+        surface.blit(ui_font(self._font_px(22), True).render("Final payoffs", True, P.TEXT), (r.x + pad, r.y + px(6)))
+        f, fb, fs = ui_font(self._font_px(18)), ui_font(self._font_px(18), True), ui_font(self._font_px(13))
         y = self.table_top
-        for fid, name, score, winner in self.rows:
+        nuclear = self.view["outcome"] == "nuclear_exchange"
+        for fid, name, parts, score, winner in self.rows:
             row = pygame.Rect(r.x + 1, y, r.width - 2, self.row_h)
-            if winner:
+            if winner and not nuclear:
                 surface.fill(WINNER, row)
             chip = pygame.Rect(r.x + pad, row.y + px(8), px(8), row.height - px(16))
             surface.fill(P.OWNER.get(fid, P.TEXT_MUTED), chip)
-            font = fb if winner else f
+            font = fb if winner and not nuclear else f
             img = font.render(name, True, P.TEXT)
             surface.blit(img, (chip.right + pad, row.centery - img.get_height() // 2))
-            if winner:  # a badge after the name
-                tag = ui_font(self._font_px(12), True).render("WINNER", True, P.ACCENT_TEXT)
+            name_right = chip.right + pad + img.get_width()
+            if winner and not nuclear:  # a badge after the name
+                tag = ui_font(self._font_px(12), True).render("BEST", True, P.ACCENT_TEXT)
                 badge = tag.get_rect().inflate(px(12), px(4))
-                badge.midleft = (chip.right + pad + img.get_width() + px(10), row.centery)
+                badge.midleft = (name_right + px(10), row.centery)
                 pygame.draw.rect(surface, P.ACCENT, badge, border_radius=px(4))
                 surface.blit(tag, tag.get_rect(center=badge.center))
-            img = font.render(score, True, P.OI_VERMILLION if score == "all lose" else P.TEXT)
-            surface.blit(img, (row.right - pad - img.get_width(), row.centery - img.get_height() // 2))
+                name_right = badge.right
+            img = font.render(score, True, P.OI_VERMILLION if nuclear else P.TEXT)
+            score_x = row.right - pad - img.get_width()
+            surface.blit(img, (score_x, row.centery - img.get_height() // 2))
+            # ending + objectives - penalty, muted, between the name and the payoff when it fits
+            pimg = fs.render(parts, True, P.TEXT_MUTED)
+            if score_x - px(8) - pimg.get_width() > name_right + px(8):
+                surface.blit(pimg, (score_x - px(8) - pimg.get_width(), row.centery - pimg.get_height() // 2))
             pygame.draw.line(surface, (225, 223, 218), (row.x + pad, row.bottom - 1), (row.right - pad, row.bottom - 1))
             y += self.row_h
-        if self.penalty:
-            note = f"Objectives minus a shared penalty of {self.penalty} for the highest rung reached."
-        elif self.view["outcome"] == "nuclear_exchange":
-            note = "After a strategic nuclear exchange nobody scores."
-        else:
-            note = "Scores are the objectives each side held, turn by turn."
-        fs = self._fit(note, self._font_px(13), False, r.width - 2 * pad)
-        surface.blit(fs.render(note, True, P.TEXT_MUTED), (r.x + pad, y + px(6)))
+        fs = ui_font(self._font_px(13))
+        for i, line in enumerate(self.note_lines):
+            surface.blit(fs.render(line, True, P.TEXT_MUTED), (r.x + pad, y + px(6) + i * fs.get_linesize()))
