@@ -156,6 +156,25 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--history", default="2022-2024", help="history file or name (default: 2022-2024)")
     build.add_argument("--out", help="output file (default: saves/history-2022-2024.wgsave)")
     build.set_defaults(func=cmd_history_build)
+    calib = hsub.add_parser(
+        "calibrate", help="play the history without the umpire's pins over many seeds and compare",
+        description="Play the history file's orders and answers over N seeds (other dice) WITHOUT the "
+                    "umpire's state pins (set_stat, set_region, set_track, set_flag, set_credibility) and "
+                    "compare every turn with the record, the file played with its pins as `history build` "
+                    "plays it. Orders the engine refuses are skipped and counted; crossings the file answers "
+                    "get the recorded answer; crossings it does not list are let pass. Prints region drift "
+                    "(regions whose control differs from the record at the end of a turn), escalation drift, "
+                    "outcome shares, refused orders, pins, and the engine's P(respond) at each historical "
+                    "crossing beside the recorded answer, with the goals: region drift <= 1.5 and Russia "
+                    "collapsing in at most 10% of seeds.")
+    calib.add_argument("--seeds", type=_positive, default=100, help="number of seeds to play (default: 100)")
+    calib.add_argument("--seed", type=_seed, default=0, help="the first seed (default: 0); seeds S..S+N-1")
+    calib.add_argument("--history", default="2022-2024", help="history file or name (default: 2022-2024)")
+    calib.add_argument("--keep-pins", action="store_true",
+                       help="play with the umpire's pins, to check the comparison (with --seed set to the "
+                            "file's own seed, every drift is 0)")
+    calib.add_argument("--json", action="store_true", help="print one JSON object to stdout")
+    calib.set_defaults(func=cmd_history_calibrate)
 
     rules = sub.add_parser("ruleset", help="work with rulesets", description="Work with rulesets.")
     rsub = rules.add_subparsers(dest="ruleset_command", metavar="SUBCOMMAND")
@@ -428,14 +447,36 @@ def cmd_history_build(args) -> int:
     from .persist import save_game, saves_home
     from .persist.history import HistoryError, build_history_save, history_path, read_history
 
+    path = history_path(args.history)
     try:
-        hist = read_history(history_path(args.history))
-        game = build_history_save(hist)
+        hist = read_history(path)
     except HistoryError as exc:
         raise UserError(str(exc)) from None
+    try:
+        game = build_history_save(hist)
+    except HistoryError as exc:
+        raise UserError(f"{path.name}: {exc}") from None
     out = args.out or str(saves_home() / f"{hist.history.id}.wgsave")
     save_game(out, game)
     print(f"wrote {out}: {game.turns} turns, {len(game.inputs)} inputs")
+    return EXIT_OK
+
+
+def cmd_history_calibrate(args) -> int:
+    from .persist.calibrate import calibrate, format_report
+    from .persist.history import HistoryError, history_path, read_history
+    from .simulate import progress_bar
+
+    try:
+        hist = read_history(history_path(args.history))
+        result = calibrate(hist, seeds=args.seeds, first_seed=args.seed, keep_pins=args.keep_pins,
+                           progress=progress_bar())
+    except HistoryError as exc:
+        raise UserError(str(exc)) from None
+    if args.json:
+        print(json.dumps(result))
+    else:
+        print("\n".join(printable(line) for line in format_report(result).splitlines()))
     return EXIT_OK
 
 

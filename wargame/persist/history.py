@@ -108,9 +108,20 @@ def history_path(name: str = DEFAULT_HISTORY) -> Path:
     return rulesets_home() / HISTORY_DIR / f"{name}.toml"
 
 
+def shipped_histories() -> list[str]:
+    """Names of the history files shipped in rulesets/history/."""
+    return sorted(p.stem for p in (rulesets_home() / HISTORY_DIR).glob("*.toml"))
+
+
 def read_history(path: Path) -> HistoryFile:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        from ..ruleset.conditions import suggest
+
+        shipped = shipped_histories()
+        raise HistoryError(f"no history file {str(path)!r}{suggest(path.stem, shipped)}; shipped histories: "
+                           f"{', '.join(shipped) or 'none'} (or give the path of a .toml file)") from None
     except OSError as exc:
         raise HistoryError(f"{path}: cannot read: {exc.strerror or exc}") from None
     except tomllib.TOMLDecodeError as exc:
