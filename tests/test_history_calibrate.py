@@ -35,6 +35,7 @@ def test_calibration_reports_every_figure_with_sane_values(result, hist):
     assert result["pins"]["in_file"] == pins
     assert 0 < result["pins"]["skipped_per_seed"] <= pins
     assert result["goals"] == GOALS and "let pass" in result["policy"]["unlisted_crossings"]
+    assert result["record_refused_orders"] == 0  # the shipped file builds
 
 
 def test_each_recorded_answer_has_a_prediction_beside_it(result, hist):
@@ -119,3 +120,12 @@ def test_the_shipped_history_is_made_by_the_engine_not_the_umpire(hist):
     assert result["region_drift"] <= GOALS["region_drift"], result["region_drift_by_region"]
     assert result["russia_collapse_share"] <= GOALS["russia_collapse_share"], result["outcome_shares"]
     assert result["pins"]["in_file"] <= 12  # the few the engine cannot do without, each explained
+
+
+def test_a_broken_record_is_reported(hist):
+    turns = list(hist.turn)
+    turns[0] = attrs.evolve(turns[0], orders=[OrderSpec(faction="ukraine", action="defend", target="crimea"),
+                                              *turns[0].orders])
+    result = calibrate(attrs.evolve(hist, turn=turns), seeds=1)
+    assert result["record_refused_orders"] == 1
+    assert "WARNING: the record itself" in format_report(result)

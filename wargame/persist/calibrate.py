@@ -146,6 +146,7 @@ def summarise(hist: HistoryFile, rs, record: Trace, traces: list[Trace], answers
         "turns_in_file": len(hist.turn),
         "record_turns": record.turns,
         "record_outcome": record.outcome,
+        "record_refused_orders": len(record.refused),  # 0 when `wargame history build` succeeds
         "region_drift": _r(sum(region_diffs) / played) if played else 0.0,
         "escalation_drift": _r(sum(esc_diffs) / played) if played else 0.0,
         "russia_collapse_share": _r(outcomes.get("collapse_russia", 0) / n),
@@ -225,6 +226,9 @@ def format_report(result: dict, rs=None) -> str:
         "",
         "outcomes:",
     ]
+    if result["record_refused_orders"]:
+        lines.insert(2, f"WARNING: the record itself (the file with its pins) has {result['record_refused_orders']} "
+                        "refused order(s): run `wargame history build` to see them.")
     lines += [f"  {k:<22} {100 * v:5.1f}%" for k, v in result["outcome_shares"].items()]
     if result["refused_orders"]["most_refused"]:
         lines.append("orders refused most often (per seed):")
