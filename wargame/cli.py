@@ -106,6 +106,26 @@ def build_parser() -> argparse.ArgumentParser:
     _add_scheduler_option(sweep)
     sweep.set_defaults(func=cmd_sweep)
 
+    balance = sub.add_parser("balance", help="probe the doctrine bots with simple fixed policies, seat by seat",
+                             description="Can one seat beat its doctrine with a simple fixed policy? For every "
+                                         "probe (repeat one action whenever legal; never answer or always give "
+                                         "the harshest answer to crossings of its red lines; NATO: veto all or "
+                                         "approve all; passive: no orders) one seat plays the probe and the "
+                                         "others doctrine, on the same seeds as an all-doctrine baseline. Prints "
+                                         "the outcome shares and the probed seat's mean final payoff against "
+                                         "the baseline in standard deviations of the baseline seat's payoff, "
+                                         "worst first; the goal: no probe beats doctrine by more than "
+                                         "0.2 SD. Results do not depend on --jobs.")
+    balance.add_argument("--games", type=_positive, default=200,
+                         help="games per probe and for the baseline, seeds S..S+N-1 (default: 200)")
+    balance.add_argument("--seed", type=_seed, default=0, help="seed of the first game (default: 0)")
+    balance.add_argument("--jobs", type=_positive, default=1,
+                         help="worker processes, at most the number of cores (default: 1)")
+    balance.add_argument("--ruleset", help="ruleset folder or shipped ruleset id (default: default)")
+    balance.add_argument("--scenario", help="scenario id (default: the ruleset's default scenario)")
+    balance.add_argument("--json", action="store_true", help="print one JSON object to stdout")
+    balance.set_defaults(func=cmd_balance)
+
     replay = sub.add_parser("replay", help="step through, verify or inspect a save file",
                             description="Read a save file. Without options: a turn-by-turn summary. "
                                         "--verify replays every input and compares each turn's state hash "
@@ -300,6 +320,29 @@ def cmd_sweep(args) -> int:
     print(f"{len(sweep['variants'])} variant(s) x {args.games} games (seeds {args.seed}-{args.seed + args.games - 1}), "
           f"ruleset {rs.id}, scenario {sweep['scenario']}, {args.bots} bots, {sweep['elapsed_s']} s")
     print(format_table(sweep))
+    return EXIT_OK
+
+
+def cmd_balance(args) -> int:
+    from .balance import format_table, run_balance
+    from .simulate import default_jobs, progress_bar, ruleset_for
+
+    ruleset_path = str(args.ruleset) if args.ruleset else None
+    rs = ruleset_for(ruleset_path)
+    _check_scenario(rs, args.scenario)
+    jobs = args.jobs
+    if jobs > default_jobs():
+        jobs = default_jobs()
+        print(f"note: --jobs {args.jobs} is more than the {jobs} core(s) available; using {jobs}", file=sys.stderr)
+    report, elapsed = run_balance(ruleset_path, args.games, args.seed, jobs, args.scenario, progress=progress_bar())
+    if args.json:
+        print(json.dumps(report))
+        return EXIT_OK
+    games = args.games * (1 + len(report["policies"]))
+    print(f"{len(report['policies'])} probes x {args.games} games (seeds {args.seed}-{args.seed + args.games - 1}) "
+          f"and the doctrine baseline, ruleset {rs.id}, scenario {report['scenario']}: {games} games, "
+          f"{elapsed:.1f} s")
+    print(format_table(report, [o.id for o in rs.outcomes]))
     return EXIT_OK
 
 
