@@ -15,6 +15,22 @@ from .model import Ruleset
 SIDES = ("russia", "ukraine")
 
 
+
+def _lands_then_fights(a: schema.Action) -> bool:
+    """An operation needs reach: attack from next door, or (target "enemy") forces landed in the
+    target region itself by a strength effect of the same side that comes first."""
+    if a.target == "attack":
+        return True
+    if a.target != "enemy":
+        return False
+    landed: set[str] = set()
+    for e in a.effects:
+        if isinstance(e, schema.StrengthEffect) and not e.region and e.delta > 0:
+            landed.add(e.side)
+        elif isinstance(e, schema.OperationEffect) and e.side not in landed:
+            return False
+    return True
+
 class _Checker:
     def __init__(self, parsed: dict[str, Any]):
         self.p = parsed
@@ -211,8 +227,10 @@ class _Checker:
                 self.ref(a_file, f"{base}.target_countries[{i}]", c, countries, "country")
             if a.target != "none" and not a.target_countries:
                 self.bad(a_file, f"{base}.target_countries", "an action with a target needs target_countries")
-            if any(isinstance(e, schema.OperationEffect) for e in a.effects) and a.target != "attack":
-                self.bad(a_file, f"{base}.target", "an action with an operation effect needs target = \"attack\"")
+            if any(isinstance(e, schema.OperationEffect) for e in a.effects) and not _lands_then_fights(a):
+                self.bad(a_file, f"{base}.target", "an action with an operation effect needs target = \"attack\" "
+                                                   "(or \"enemy\" when a strength effect puts its forces into "
+                                                   "the target before the operation)")
             self.expr(a_file, f"{base}.requires", a.requires)
             self.effects(a_file, f"{base}.effects", a.effects, [f for f in a.factions if f in self.factions])
 
