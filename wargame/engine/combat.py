@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..ruleset.model import Ruleset
 from . import rng
-from .events import Event
+from .events import Event, EventKind
 from .state import Scratch
 
 OTHER_SIDE = {"russia": "ukraine", "ukraine": "russia"}
@@ -34,8 +34,9 @@ def fight(rs: Ruleset, sc: Scratch, side: str, faction: str, target: str, modifi
     tgt = sc.regions[target]
     here = getattr(tgt, side)
     if source is None and here == 0:
-        events.append(Event(sc.turn, "operation_fizzled",
-                            f"{rs.factions[faction].name}: no forces in reach of {rs.regions[target].name}."))
+        events.append(Event(sc.turn, EventKind.OPERATION_FIZZLED,
+                            f"{rs.factions[faction].name}: no forces in reach of {rs.regions[target].name}.",
+                            data={"faction": faction, "target": target}))
         return
     attack = here + (getattr(sc.regions[source], side) if source else 0) + modifier
     stats = sc.stats[faction]
@@ -68,7 +69,7 @@ def fight(rs: Ruleset, sc: Scratch, side: str, faction: str, target: str, modifi
         sc.set_region(target, control="contested")
     after = sc.regions[target].control
     name = rs.regions[target].name
-    events.append(Event(sc.turn, "operation",
+    events.append(Event(sc.turn, EventKind.OPERATION,
                         f"{rs.factions[faction].name} attacks {name}: {attack} against {defence} "
                         f"(ratio {ratio:.1f}), die {die}: {result.id}; {name} is {CONTROL_WORDS[after]}.",
                         data={"target": target, "side": side, "attack": attack, "defence": defence,
@@ -96,7 +97,7 @@ def _breakthrough(rs: Ruleset, sc: Scratch, faction: str, target: str, events: l
     text = (f"Another Russian breakthrough, at {name}, within a few months of the last: "
             "the pressure on NATO to intervene becomes hard to resist." if repeat else
             f"Russian breakthrough at {name}: pressure on NATO to intervene grows.")
-    events.append(Event(sc.turn, "breakthrough", text, data={"region": target, "repeat": repeat}))
+    events.append(Event(sc.turn, EventKind.BREAKTHROUGH, text, data={"region": target, "repeat": repeat}))
     apply_effects(rs, sc, s.breakthrough_effects, faction, target, events, "breakthrough")
     if repeat:
         apply_effects(rs, sc, s.breakthrough_repeat_effects, faction, target, events, "breakthrough")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..ruleset import schema
 from ..ruleset.model import Ruleset
 from . import combat
-from .events import Event
+from .events import Event, EventKind, make_cause
 from .state import Scratch
 
 
@@ -14,8 +14,12 @@ def clamp(value, low, high):
 
 
 def apply_effects(rs: Ruleset, sc: Scratch, effects, me: str, target: str | None,
-                  events: list[Event], source: str) -> None:
-    """Run `effects` for faction `me` (who "self" means) against `target` (a region or None)."""
+                  events: list[Event], source: str, cause_kind: str = "effect", red_line: str = "") -> None:
+    """Run `effects` for faction `me` (who "self" means) against `target` (a region or None).
+
+    `source` is the action, response or inject id (or "upkeep", "breakthrough") the effects
+    belong to and `cause_kind` what it is, as `events.Cause` names it (with the red line of a response):
+    an effect that moves the escalation track records them as its cause."""
     for e in effects:
         kind = type(e)
         if kind is schema.StatEffect:
@@ -29,10 +33,17 @@ def apply_effects(rs: Ruleset, sc: Scratch, effects, me: str, target: str | None
             delta = e.delta + (int(rs.exprs[e.formula](sc, me)) if e.formula else 0)
             sc.cohesion = clamp(sc.cohesion + delta, 0, rs.settings.cohesion_max)
         elif kind is schema.EscalationEffect:
+            before = sc.escalation
             sc.escalation = clamp(sc.escalation + e.delta, 0, rs.settings.escalation_max)
             sc.peak = max(sc.peak, sc.escalation)
             if sc.escalation >= rs.settings.escalation_max and not sc.nuclear_trigger:
                 sc.nuclear_trigger = me or source  # injects act for no faction: name the inject
+            if sc.escalation != before:
+                how = "rises" if sc.escalation > before else "falls"
+                events.append(Event(sc.turn, EventKind.ESCALATION,
+                                    f"Escalation {how} to rung {sc.escalation}: {rs.rungs[sc.escalation].name}.",
+                                    data={"from": before, "to": sc.escalation, "by": me,
+                                          "cause": make_cause(cause_kind, source, me, red_line)}))
         elif kind is schema.FlagEffect:
             if e.value:
                 sc.flags[e.flag] = sc.turn + e.turns - 1 if e.turns > 0 else 0

@@ -7,7 +7,7 @@ import hashlib
 import attrs
 import msgpack
 
-from .state import LATE_FIELDS, GameState
+from .state import EVENT_ONLY_FIELDS, LATE_FIELDS, GameState
 
 
 def to_data(value):
@@ -29,5 +29,7 @@ def state_hash(st: GameState) -> str:
     for name in LATE_FIELDS:
         if not data[name]:
             del data[name]
+    for name in EVENT_ONLY_FIELDS:  # they only describe events: two states differing there play alike
+        data.pop(name, None)
     packed = msgpack.packb(data, use_bin_type=True)
     return hashlib.blake2b(packed, digest_size=16).hexdigest()

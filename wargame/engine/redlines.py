@@ -15,7 +15,7 @@ from ..ruleset.model import Ruleset
 from .effects import apply_effects, clamp
 from . import errors as E
 from .errors import IllegalInput
-from .events import Event
+from .events import Event, EventKind
 from .state import Crossing, LineState, Scratch
 
 
@@ -66,7 +66,7 @@ def check_tags(rs: Ruleset, sc: Scratch, actor: str, tags, intensity: int, cause
                 pressure = ls.pressure + intensity
                 if pressure < ls.tolerance:
                     sc.set_line(line.id, pressure=pressure)
-                    events.append(Event(sc.turn, "pressure",
+                    events.append(Event(sc.turn, EventKind.PRESSURE,
                                         f"{line.name}: pressure builds ({pressure}).",
                                         audience=frozenset({line.owner}),
                                         data={"red_line": line.id, "pressure": pressure}))
@@ -101,9 +101,9 @@ def add_crossing(rs: Ruleset, sc: Scratch, line: schema.RedLine, by: str, cause:
     sc.set_line(line.id, crossed=ls.crossed + 1)
     sc.crossings.append(Crossing(line.id, by, cause, kind, round(severity, 6), prob, sc.reaction_round, snap))
     by_name = rs.factions[by].name if by in rs.factions else by
-    events.append(Event(sc.turn, "crossing", f"Red line crossed: {line.name} (by {by_name}).",
+    events.append(Event(sc.turn, EventKind.CROSSING, f"Red line crossed: {line.name} (by {by_name}).",
                         data={"red_line": line.id, "by": by, "cause": cause}))
-    events.append(Event(sc.turn, "crossing_odds",
+    events.append(Event(sc.turn, EventKind.CROSSING_ODDS,
                         f"{line.name}: {kind} crossing, P(respond) = {prob:.2f}.",
                         audience=frozenset({line.owner}),
                         data={"red_line": line.id, "kind": kind, "probability": prob}))
@@ -142,7 +142,7 @@ def apply_reaction(rs: Ruleset, sc: Scratch, crossing: Crossing, response_id: st
                     unanswered=ls.unanswered + 1, declared=ls.declared + line.drift,
                     grievance=ls.grievance + (1 if line.patience else 0))
         consequence = "its credibility falls and " if loss else ""
-        events.append(Event(sc.turn, "unanswered",
+        events.append(Event(sc.turn, EventKind.UNANSWERED,
                             f"{rs.factions[line.owner].name} lets the crossing of '{line.name}' pass: "
                             f"{consequence}the declared line drifts outward.",
                             data={**record, "response": None, "credibility": sc.lines[line.id].credibility,
@@ -151,13 +151,13 @@ def apply_reaction(rs: Ruleset, sc: Scratch, crossing: Crossing, response_id: st
     response = next(r for r in line.responses if r.id == response_id)
     gain = s.credibility_gain_on_response if sc.base.credibility_model == "history" else 0.0
     sc.set_line(line.id, credibility=round(clamp(ls.credibility + gain, 0.0, 1.0), 6), grievance=0)
-    events.append(Event(sc.turn, "response",
+    events.append(Event(sc.turn, EventKind.RESPONSE,
                         f"{rs.factions[line.owner].name} answers '{line.name}': {response.name} "
                         f"(rung {response.rung}).",
                         data={**record, "response": response.id, "rung": response.rung,
                               "credibility_after": sc.lines[line.id].credibility}))
-    raise_rung(sc, response.rung, line.owner)
-    apply_effects(rs, sc, response.effects, line.owner, None, events, response.id)
+    raise_rung(sc, response.rung, line.owner, ("response", response.id, line.id))
+    apply_effects(rs, sc, response.effects, line.owner, None, events, response.id, "response", line.id)
     for tag in response.tags:
         sc.turn_tags.add((line.owner, tag))
     if crossing.round + 1 < s.max_reaction_rounds:
@@ -167,9 +167,11 @@ def apply_reaction(rs: Ruleset, sc: Scratch, crossing: Crossing, response_id: st
         sc.reaction_round = saved
 
 
-def raise_rung(sc: Scratch, rung: int, who: str) -> None:
+def raise_rung(sc: Scratch, rung: int, who: str, cause: tuple[str, str, str]) -> None:
+    """The first to reach the turn's highest rung so far raises the track at the turn's end;
+    `cause` is (kind, id, red line) as `events.Cause` names them."""
     if rung > sc.turn_rung:
-        sc.turn_rung, sc.turn_raiser = rung, who
+        sc.turn_rung, sc.turn_raiser, sc.turn_cause = rung, who, cause
 
 
 def update_power_credibility(rs: Ruleset, sc: Scratch) -> None:

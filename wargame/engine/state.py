@@ -104,6 +104,9 @@ class GameState:
     # added after save format 1: left out of hashes and snapshots while empty (see LATE_FIELDS)
     scheduled: tuple[tuple[int, str], ...] = ()  # (turn, inject id) the umpire scheduled
     notes: tuple[UmpireNote, ...] = ()  # the umpire's rationales, numbered by position
+    # (kind, id, red line) of what reached turn_rung (see events.Cause); empty again at every turn's
+    # end, so snapshots never hold it, and left out of the hash: it only names causes in events
+    turn_cause: tuple[str, ...] = ()
 
     @property
     def over(self) -> bool:
@@ -111,7 +114,8 @@ class GameState:
 
 
 _GAME_FIELDS = tuple(f.name for f in fields(GameState))
-LATE_FIELDS = ("scheduled", "notes")  # format-1 saves have none: keep their hashes valid
+LATE_FIELDS = ("scheduled", "notes", "turn_cause")  # format-1 saves have none: keep their hashes valid
+EVENT_ONLY_FIELDS = ("turn_cause",)  # read only to describe events: never changes what follows
 _LINE_FIELDS = tuple(f.name for f in fields(LineState))
 _set = object.__setattr__
 
@@ -161,6 +165,7 @@ class Scratch:
         self.reaction_round = st.reaction_round
         self.turn_rung = st.turn_rung
         self.turn_raiser = st.turn_raiser
+        self.turn_cause = st.turn_cause
         self.turn_tags = set(st.turn_tags)
         self.rng = st.rng
         self.outcome = st.outcome
@@ -192,6 +197,7 @@ class Scratch:
             reaction_round=self.reaction_round,
             turn_rung=self.turn_rung,
             turn_raiser=self.turn_raiser,
+            turn_cause=self.turn_cause,
             turn_tags=frozenset(self.turn_tags),
             rng=self.rng,
             outcome=self.outcome,

@@ -10,8 +10,8 @@ from __future__ import annotations
 from ..ruleset.model import Ruleset
 from . import rng
 from .effects import apply_effects, clamp
-from .events import Event
-from .inputs import UMPIRE_TYPES, Endorse, EndOrders, Input, Order, React, Vote
+from .events import Event, EventKind, make_cause
+from .inputs import UMPIRE_SEAT, UMPIRE_TYPES, Endorse, EndOrders, Input, Order, React, Vote
 from .scoring import outcome_fires
 from .umpire import apply_umpire, fire_inject
 from .legal import action_cost, check_input, target_ok, voter_for
@@ -47,12 +47,12 @@ def apply(rs: Ruleset, st: GameState, inp: Input) -> tuple[GameState, list[Event
         st = _give_order(rs, st, inp, events)
     elif isinstance(inp, EndOrders):
         st = replace(st, done=st.done | {inp.faction})
-        events.append(Event(st.turn, "orders_done", f"{rs.factions[inp.faction].name} has finished ordering."))
+        events.append(Event(st.turn, EventKind.ORDERS_DONE, f"{rs.factions[inp.faction].name} has finished ordering."))
     elif isinstance(inp, UMPIRE_TYPES):
         st = apply_umpire(rs, st, inp, events)
     elif isinstance(inp, Vote):
         st = replace(st, votes={**st.votes, inp.order: inp.approve})
-        events.append(Event(st.turn, "vote", f"{rs.factions[inp.faction].name} has voted.",
+        events.append(Event(st.turn, EventKind.VOTE, f"{rs.factions[inp.faction].name} has voted.",
                             audience=frozenset({inp.faction})))
     elif isinstance(inp, Endorse):
         st = _endorse(rs, st, inp, events)
@@ -70,7 +70,7 @@ def _give_order(rs: Ruleset, st: GameState, order: Order, events: list[Event]) -
     capacity_left = st.capacity[order.faction] - action.capacity
     rec = OrderRec(order.faction, order.action, order.target, order.rationale, tuple(cost.items()))
     done = st.done | {order.faction} if capacity_left <= 0 else st.done
-    events.append(Event(st.turn, "order", f"Ordered: {action.name}"
+    events.append(Event(st.turn, EventKind.ORDER, f"Ordered: {action.name}"
                         + (f" at {rs.regions[order.target].name}" if order.target else "") + ".",
                         audience=frozenset({order.faction}), data={"action": action.id, "target": order.target}))
     return replace(st, stats={**st.stats, order.faction: stats},
@@ -87,7 +87,7 @@ def _react(rs: Ruleset, st: GameState, inp: React, events: list[Event]) -> GameS
     if response is not None and response.alliance and ally is not None:
         # an alliance answer (Article 5, a joint deployment) needs the ally's consent first
         sc.crossings[index] = replace_crossing(crossing, proposal=response.id)
-        events.append(Event(sc.turn, "proposal",
+        events.append(Event(sc.turn, EventKind.PROPOSAL,
                             f"{rs.factions[line.owner].name} proposes to answer '{line.name}' with "
                             f"{response.name}; {rs.factions[ally].name} must agree.",
                             audience=frozenset({line.owner, ally}),
@@ -108,12 +108,12 @@ def _endorse(rs: Ruleset, st: GameState, inp: Endorse, events: list[Event]) -> G
     line = rs.red_lines[crossing.red_line]
     name = next(r.name for r in line.responses if r.id == crossing.proposal)
     if inp.approve:
-        events.append(Event(sc.turn, "endorsed", f"The Allies agree: {name}.",
+        events.append(Event(sc.turn, EventKind.ENDORSED, f"The Allies agree: {name}.",
                             data={"red_line": line.id, "response": crossing.proposal, "voter": inp.faction}))
         apply_reaction(rs, sc, crossing, crossing.proposal, events)
         return sc.freeze()
     sc.cohesion = clamp(sc.cohesion - rs.settings.veto_cohesion_cost, 0, rs.settings.cohesion_max)
-    events.append(Event(sc.turn, "veto", f"{rs.factions[inp.faction].name} vetoes {name}: the alliance "
+    events.append(Event(sc.turn, EventKind.ANSWER_VETO, f"{rs.factions[inp.faction].name} vetoes {name}: the alliance "
                         "does not answer together, and cohesion suffers.",
                         data={"red_line": line.id, "response": crossing.proposal, "voter": inp.faction}))
     apply_reaction(rs, sc, crossing, None, events)
@@ -148,7 +148,7 @@ def _open_consensus(rs: Ruleset, st: GameState, events: list[Event]) -> GameStat
         and voter_for(rs, o.faction) is not None
     )
     if needed:
-        events.append(Event(st.turn, "consensus", "Alliance consensus: NATO allies vote on each other's orders."))
+        events.append(Event(st.turn, EventKind.CONSENSUS, "Alliance consensus: NATO allies vote on each other's orders."))
     return replace(st, phase=PHASE_CONSENSUS, votes_needed=needed, votes={})
 
 
@@ -166,29 +166,33 @@ def _resolve(rs: Ruleset, st: GameState, events: list[Event]) -> GameState:
             if action.alliance:
                 sc.cohesion = clamp(sc.cohesion - rs.settings.veto_cohesion_cost, 0, rs.settings.cohesion_max)
                 _refund(rs, sc, order)
-                events.append(Event(sc.turn, "veto", f"{action.name} ({faction.name}) is vetoed by the ally: "
-                                    "the alliance does not act, and cohesion suffers."))
+                events.append(Event(sc.turn, EventKind.VETO, f"{action.name} ({faction.name}) is vetoed by the ally: "
+                                    "the alliance does not act, and cohesion suffers.", data=_ref(order)))
                 continue
             sc.cohesion = clamp(sc.cohesion - rs.settings.objection_cohesion_cost, 0, rs.settings.cohesion_max)
-            events.append(Event(sc.turn, "objection", f"The ally objects to {action.name} ({faction.name}); "
-                                "it goes ahead, and cohesion suffers."))
+            events.append(Event(sc.turn, EventKind.OBJECTION, f"The ally objects to {action.name} ({faction.name}); "
+                                "it goes ahead, and cohesion suffers.", data=_ref(order)))
         if order.target is not None and not target_ok(rs, sc, action, order.faction, order.target):
             _refund(rs, sc, order)
-            events.append(Event(sc.turn, "fizzled", f"{action.name} ({faction.name}) cannot go ahead: "
-                                f"{rs.regions[order.target].name} is no longer a valid target."))
+            events.append(Event(sc.turn, EventKind.FIZZLED, f"{action.name} ({faction.name}) cannot go ahead: "
+                                f"{rs.regions[order.target].name} is no longer a valid target.", data=_ref(order)))
             continue
-        events.append(Event(sc.turn, "executed", f"{faction.name}: {action.name}"
+        events.append(Event(sc.turn, EventKind.EXECUTED, f"{faction.name}: {action.name}"
                             + (f" at {rs.regions[order.target].name}" if order.target else "") + ".",
                             data={"faction": order.faction, "action": action.id, "target": order.target,
                                   "rung": action.rung, "rationale": order.rationale}))
-        apply_effects(rs, sc, action.effects, order.faction, order.target, events, action.id)
+        apply_effects(rs, sc, action.effects, order.faction, order.target, events, action.id, "action")
         for tag in action.tags:
             sc.turn_tags.add((order.faction, tag))
-        raise_rung(sc, action.rung, order.faction)
+        raise_rung(sc, action.rung, order.faction, ("action", action.id, ""))
         check_tags(rs, sc, order.faction, action.tags, action.intensity, action.id, events)
     check_conditions(rs, sc, events)
     sc.phase = PHASE_REACTION
     return sc.freeze()
+
+
+def _ref(order: OrderRec) -> dict:
+    return {"faction": order.faction, "action": order.action, "target": order.target}
 
 
 def _refund(rs: Ruleset, sc: Scratch, order: OrderRec) -> None:
@@ -216,8 +220,9 @@ def _auto_react(rs: Ruleset, st: GameState, events: list[Event]) -> GameState:
             if options:
                 sc.rng, pick = rng.roll(sc.rng, len(options))
                 response = options[pick - 1].id
-        events.append(Event(sc.turn, "roll", f"Chance decides the answer to a crossing (draw {draw:.2f} "
-                            f"against {crossing.probability:.2f}).", audience=frozenset()))
+        events.append(Event(sc.turn, EventKind.ROLL, f"Chance decides the answer to a crossing (draw {draw:.2f} "
+                            f"against {crossing.probability:.2f}).", audience=frozenset(),
+                            data={"red_line": crossing.red_line, "draw": draw, "probability": crossing.probability}))
         apply_reaction(rs, sc, crossing, response, events, decided_by="chance")
     return sc.freeze()
 
@@ -225,6 +230,7 @@ def _auto_react(rs: Ruleset, st: GameState, events: list[Event]) -> GameState:
 def _end_turn(rs: Ruleset, st: GameState, events: list[Event]) -> GameState:
     sc = Scratch(st)
     _update_escalation(rs, sc, events)
+    sc.turn_cause = ()  # what raised the track is told: every state between turns is without it
     for fid, faction in rs.factions.items():
         apply_effects(rs, sc, faction.upkeep, fid, None, events, "upkeep")
     if st.credibility_model == "power":
@@ -244,7 +250,7 @@ def _end_turn(rs: Ruleset, st: GameState, events: list[Event]) -> GameState:
         sc.phase = PHASE_OVER
         if sc.outcome == NUCLEAR and not sc.nuclear_trigger:
             sc.nuclear_trigger = sc.turn_raiser or "inadvertent"
-        events.append(Event(sc.turn, "game_over", f"The game ends: {sc.outcome.replace('_', ' ')}.",
+        events.append(Event(sc.turn, EventKind.GAME_OVER, f"The game ends: {sc.outcome.replace('_', ' ')}.",
                             data={"outcome": sc.outcome, "trigger": sc.nuclear_trigger}))
         return sc.freeze()
     # the next turn
@@ -267,15 +273,16 @@ def _update_escalation(rs: Ruleset, sc: Scratch, events: list[Event]) -> None:
         sc.escalation = sc.turn_rung
         if sc.escalation >= s.escalation_max:
             sc.nuclear_trigger = sc.turn_raiser
-        events.append(Event(sc.turn, "escalation", f"Escalation rises to rung {sc.escalation}: "
+        events.append(Event(sc.turn, EventKind.ESCALATION, f"Escalation rises to rung {sc.escalation}: "
                             f"{rs.rungs[sc.escalation].name}.", data={"from": before, "to": sc.escalation,
-                                                                      "by": sc.turn_raiser}))
+                                                                      "by": sc.turn_raiser,
+                                                                      "cause": _turn_cause(sc)}))
     elif sc.turn_rung < sc.escalation:
         frozen_high = sc.escalation >= s.no_easing_from and s.ceasefire_flag not in sc.flags
         if sc.escalation > sc.floor and not frozen_high:
             sc.escalation -= 1
-            events.append(Event(sc.turn, "escalation", f"A quiet turn: escalation eases to rung {sc.escalation}.",
-                                data={"from": before, "to": sc.escalation, "by": ""}))
+            events.append(Event(sc.turn, EventKind.ESCALATION, f"A quiet turn: escalation eases to rung {sc.escalation}.",
+                                data={"from": before, "to": sc.escalation, "by": "", "cause": None}))
     if sc.escalation >= s.inadvertent_from and sc.escalation < s.escalation_max:
         p = s.inadvertent_base + s.inadvertent_per_rung * (sc.escalation - s.inadvertent_from)
         if any(flag in sc.flags for flag in s.inadvertent_damping_flags):
@@ -285,10 +292,20 @@ def _update_escalation(rs: Ruleset, sc: Scratch, events: list[Event]) -> None:
             sc.escalation += 1
             if sc.escalation >= s.escalation_max:
                 sc.nuclear_trigger = "inadvertent"
-            events.append(Event(sc.turn, "inadvertent", f"Inadvertent escalation (chance {p:.2f}): "
+            events.append(Event(sc.turn, EventKind.INADVERTENT, f"Inadvertent escalation (chance {p:.2f}): "
                                 f"rung {sc.escalation}, {rs.rungs[sc.escalation].name}.",
-                                data={"to": sc.escalation, "probability": p}))
+                                data={"from": sc.escalation - 1, "to": sc.escalation, "probability": p,
+                                      "cause": make_cause("accident")}))
     sc.peak = max(sc.peak, sc.escalation)
+
+
+def _turn_cause(sc: Scratch):
+    """The cause of the end-of-turn rise: what first reached the turn's highest rung."""
+    if sc.turn_cause:
+        kind, cause_id, red_line = sc.turn_cause
+    else:  # a state made by hand (tests) names only the raiser
+        kind, cause_id, red_line = ("umpire" if sc.turn_raiser == UMPIRE_SEAT else "effect"), "", ""
+    return make_cause(kind, cause_id, "" if kind in ("umpire", "inject") else sc.turn_raiser, red_line)
 
 
 def run_injects(rs: Ruleset, sc: Scratch, events: list[Event]) -> None:

@@ -13,7 +13,7 @@ from ..ruleset.structure import QUICK_CONVERTER
 from . import errors as E
 from .effects import apply_effects
 from .errors import IllegalInput
-from .events import Event
+from .events import Event, EventKind, make_cause
 from .inputs import (
     UMPIRE_SEAT,
     Adjudicate,
@@ -157,18 +157,19 @@ def apply_umpire(rs: Ruleset, st: GameState, inp: UmpireInput, events: list[Even
     if isinstance(inp, Publish):
         note = st.notes[inp.note]
         notes = st.notes[:inp.note] + (UmpireNote(note.turn, note.text, True),) + st.notes[inp.note + 1:]
-        events.append(Event(st.turn, "umpire_note", f"Umpire's note (turn {note.turn}): {note.text}",
-                            data={"note": inp.note, "published": True}))
+        events.append(Event(st.turn, EventKind.UMPIRE_NOTE, f"Umpire's note (turn {note.turn}): {note.text}",
+                            data={"note": inp.note, "published": True, "rationale": note.text}))
         return replace(st, notes=notes)
     number = len(st.notes)
     st = replace(st, notes=st.notes + (UmpireNote(st.turn, inp.rationale, False),))
     if isinstance(inp, Note):
-        events.append(Event(st.turn, "umpire_note", f"Umpire's note {number}: {inp.rationale}",
-                            audience=frozenset(), data={"note": number, "published": False}))
+        events.append(Event(st.turn, EventKind.UMPIRE_NOTE, f"Umpire's note {number}: {inp.rationale}",
+                            audience=frozenset(), data={"note": number, "published": False,
+                                                        "rationale": inp.rationale}))
         return st
     what = describe_umpire_input(rs, inp)
-    events.append(Event(st.turn, "umpire", f"Umpire: {what}.", data={"kind": type(inp).__name__}))
-    events.append(Event(st.turn, "umpire_note", f"Umpire's note {number} (why: {what}): {inp.rationale}",
+    events.append(Event(st.turn, EventKind.UMPIRE, f"Umpire: {what}.", data={"kind": type(inp).__name__}))
+    events.append(Event(st.turn, EventKind.UMPIRE_NOTE, f"Umpire's note {number} (why: {what}): {inp.rationale}",
                         audience=frozenset(), data={"note": number, "published": False,
                                                     "rationale": inp.rationale}))
     if isinstance(inp, (FireInject, FreeInject, Adjudicate)):
@@ -181,9 +182,16 @@ def apply_umpire(rs: Ruleset, st: GameState, inp: UmpireInput, events: list[Even
         if inp.track == "escalation":
             # the umpire's rung counts as reached this turn, so the quiet-turn easing keeps it
             raised = inp.value > st.turn_rung
+            if inp.value != st.escalation:
+                how = "rises" if inp.value > st.escalation else "falls"
+                events.append(Event(st.turn, EventKind.ESCALATION,
+                                    f"Escalation {how} to rung {inp.value}: {rs.rungs[inp.value].name}.",
+                                    data={"from": st.escalation, "to": inp.value, "by": UMPIRE_SEAT,
+                                          "cause": make_cause("umpire")}))
             st = replace(st, escalation=inp.value, peak=max(st.peak, inp.value),
                          turn_rung=inp.value if raised else st.turn_rung,
-                         turn_raiser=UMPIRE_SEAT if raised else st.turn_raiser)
+                         turn_raiser=UMPIRE_SEAT if raised else st.turn_raiser,
+                         turn_cause=("umpire", "", "") if raised else st.turn_cause)
         else:
             st = replace(st, cohesion=inp.value)
     elif isinstance(inp, SetFlag):
@@ -221,5 +229,5 @@ def _umpire_event(rs: Ruleset, st: GameState, inp, events: list[Event]) -> GameS
 def fire_inject(rs: Ruleset, sc: Scratch, inject_id: str, name: str, description: str, effects,
                 events: list[Event]) -> None:
     text = f"{name}: {description}" if description else name
-    events.append(Event(sc.turn, "inject", text, data={"inject": inject_id}))
-    apply_effects(rs, sc, effects, "", None, events, inject_id)
+    events.append(Event(sc.turn, EventKind.INJECT, text, data={"inject": inject_id}))
+    apply_effects(rs, sc, effects, "", None, events, inject_id, "inject")

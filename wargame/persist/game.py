@@ -19,7 +19,7 @@ from attrs import evolve, field, frozen
 from .. import __version__
 from ..text import printable
 from ..engine import UMPIRE_SEAT, UMPIRE_TYPES, GameState, apply, new_game, state_hash
-from ..engine.events import Event
+from ..engine.events import CAUSE_KINDS, Event
 from ..engine.state import PHASE_CONSENSUS, PHASE_ORDERS, PHASE_OVER, PHASE_REACTION
 from ..ruleset import Ruleset, RulesetError
 from ..ruleset.loader import build_ruleset, content_hash
@@ -189,6 +189,7 @@ def fits_ruleset(rs: Ruleset, st: GameState) -> None:
         or any(i not in range(len(st.orders)) for i in (*st.votes_needed, *st.votes))
         or any(c.red_line not in rs.red_lines for c in st.crossings)
         or any(i not in {inj.id for inj in rs.scenarios[st.scenario].injects} for _, i in st.scheduled)
+        or not (st.turn_cause == () or (len(st.turn_cause) == 3 and st.turn_cause[0] in CAUSE_KINDS))
     )
     if problems:
         raise ValueError("the state does not fit the save's ruleset")
