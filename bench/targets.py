@@ -22,6 +22,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
 from wargame.bots import make_bots  # noqa: E402
 from wargame.engine import apply, new_game, seats_to_act  # noqa: E402
+from wargame.engine.events import EventKind as K  # noqa: E402
 from wargame.ruleset import load_ruleset  # noqa: E402
 
 _RS = None
@@ -48,15 +49,15 @@ def play(task: tuple[int, str | None]) -> dict:
         seat = seats_to_act(rs, st)[0]
         st, events = apply(rs, st, bots[seat].choose(rs, st, seat))
         for e in events:
-            if e.kind in ("response", "unanswered") and rs.red_lines[e.data["red_line"]].owner == "russia":
+            if e.kind in (K.RESPONSE, K.UNANSWERED) and rs.red_lines[e.data["red_line"]].owner == "russia":
                 crossings += 1
-                answered += e.kind == "response"
-            elif e.kind == "executed":
+                answered += e.kind == K.RESPONSE
+            elif e.kind == K.EXECUTED:
                 executed[e.data["action"]] += 1
                 action = rs.actions[e.data["action"]]
                 if rs.factions[e.data["faction"]].side == "nato" and action.rung >= 7:
                     intervention_turns.append(e.turn)
-            elif e.kind == "breakthrough":
+            elif e.kind == K.BREAKTHROUGH:
                 breakthroughs.append(e.turn)
     return {"seed": seed, "outcome": st.outcome, "turns": st.turn, "peak": st.peak,
             "russia_crossings": crossings, "russia_answered": answered, "executed": dict(executed),

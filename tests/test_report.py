@@ -300,6 +300,28 @@ def test_collect_reads_a_game_in_progress(rs):
     assert [r.result for r in report.turn_logs[-1].rows] == ["turn not finished"]
 
 
+def test_rises_by_the_umpire_and_by_a_scheduled_inject_are_put_down_to_them(rs):
+    # the umpire lifts the track to 11 (no easing from there) and schedules an inject that adds a
+    # rung at the start of turn 3: its event is told at the end of turn 2, its rise is turn 3's
+    from wargame.engine import FireInject, SetTrack
+
+    by_inject = 0
+    for seed in range(1, 6):
+        game, _ = SavedGame.new(rs, seed=seed, seats={**{f: "human" for f in rs.factions}, "umpire": "human"})
+        game.apply(SetTrack("escalation", 11, "the seminar wants the crisis at its height"))
+        game.apply(FireInject("nuclear_plant_fighting", 3, "as the scenario foresaw"))
+        play_out(game, seed, until_turn=3)
+        rises = {r.turn: r for r in collect(game).rises}
+        assert rises[1].label == "umpire" and rises[1].cause == "the umpire set the track"
+        if 3 in rises:
+            reached = [e for e in turn_events(game, 3) if e.kind in ("executed", "response")
+                       and e.data["rung"] >= rises[3].after]
+            if not reached:  # nothing else took the track that high in turn 3: the inject did
+                assert rises[3].label.startswith("Fighting near a nuclear plant"), rises[3]
+                by_inject += 1
+    assert by_inject
+
+
 def test_gathering_the_facts_needs_no_pygame():
     code = ("import sys, wargame.report.collect, wargame.report.parent, wargame.report.document, "
             "wargame.report.html, wargame.report.markdown; print('pygame' in sys.modules)")

@@ -9,11 +9,14 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 from ..engine import Event
+from ..engine.events import EventKind as K
 from ..ruleset.model import Ruleset
 from .board import seat_name
 from .text import esc
 
 GOOD, BAD, MUTED = "#1b7f4c", "#b03a00", "#707070"
+# events the log shows in the warning colour
+ALARMING = frozenset({K.ESCALATION, K.INADVERTENT, K.CROSSING, K.VETO, K.ANSWER_VETO, K.GAME_OVER})
 
 
 def stat_name(stat: str) -> str:
@@ -94,7 +97,7 @@ def log_html(rs: Ruleset, events: Iterable[Event], month_of) -> str:
     for turn in sorted(by_turn, reverse=True):
         parts.append(f"<b>Turn {turn} ({month_of(turn)})</b>")
         for e in by_turn[turn]:
-            colour = BAD if e.kind in ("escalation", "inadvertent", "crossing", "veto", "game_over") else None
+            colour = BAD if e.kind in ALARMING else None
             text = esc(e.text)
             parts.append(f"<font color='{colour}'>{text}</font>" if colour else text)
         parts.append("")

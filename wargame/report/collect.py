@@ -12,7 +12,8 @@ from collections import Counter
 from ..debrief import (faction_name, headline, line_verdict, outcome_text, payoff_note, payoff_rows, trigger_text,
                        why)
 from ..engine import month_label
-from ..engine.inputs import UMPIRE_TYPES, Order, React, SetTrack, Vote
+from ..engine.events import EventKind as K
+from ..engine.inputs import UMPIRE_TYPES, Order, React, Vote
 from ..engine.umpire import describe_umpire_input
 from ..persist.game import SavedGame, turn_events
 from .records import (Comparison, CrossingRow, HiddenLine, MapShot, OrderRow, Report, Rise, Score, Seat, TurnLog,
@@ -42,46 +43,47 @@ def verdict(active: bool, crossed: int, unanswered: int, credibility: float, res
 
 # --- one pass over the game's turns -------------------------------------------------------------------
 
-def _rise_label(rs, events, level_before: int, level_after: int, umpire_raised: bool) -> tuple[str, str]:
-    """(short label, sentence) for a turn whose end-of-turn level rose.
+def _rise_label(rs, events, level_before: int) -> tuple[str, str]:
+    """(short label, sentence) for a turn whose end-of-turn level rose, from the causes the engine
+    recorded on the turn's rises of the track (`events`: those of that turn).
 
-    The engine lifts the track to the highest rung of a turn's actions and responses, the first
-    to reach it being the raiser; from a high rung a roll can add one more (inadvertent)."""
-    top, top_label, top_text = -1, "", ""
-    raised_by, inadvertent, inject = "", False, ""
-    for e in events:
-        d = e.data
-        if e.kind == "executed" and d["rung"] > top:
-            who = faction_name(rs, d["faction"])
-            top, top_label = d["rung"], f"{rs.actions[d['action']].name} ({who})"
-            top_text = f"{who} ordered {rs.actions[d['action']].name} (rung {d['rung']})"
-        elif e.kind == "response" and d["rung"] > top:
-            line = rs.red_lines[d["red_line"]]
-            who = faction_name(rs, line.owner)
-            name = rs.cause_name(d["response"])
-            top, top_label = d["rung"], f"{name} ({who})"
-            top_text = f"{who} answered the crossing of '{line.name}' with {name} (rung {d['rung']})"
-        elif e.kind == "escalation" and d["to"] > d["from"]:
-            raised_by = d.get("by", "")
-        elif e.kind == "inadvertent":
-            inadvertent = True
-        elif e.kind == "inject":
-            inject = e.text.split(":")[0]
-    if raised_by == "umpire" or (umpire_raised and not raised_by and not inadvertent):
-        label, text = "umpire", "the umpire set the track"
-    elif raised_by and top_label:
-        label, text = top_label, top_text
-    elif raised_by:
-        label = text = faction_name(rs, raised_by)
-    elif inadvertent:
+    The end-of-turn update lifts the track to the highest rung of the turn's actions and
+    responses (the first to reach it is the cause); effects and the umpire move it directly;
+    from a high rung a roll can add one more (an accident: inadvertent)."""
+    rising = [e.data for e in events if (e.kind == K.ESCALATION or e.kind == K.INADVERTENT)
+              and e.data["to"] > e.data["from"]]
+    chosen = [d for d in rising if d["cause"]["kind"] != "accident"]
+    if not chosen:
         return "inadvertent", f"inadvertent escalation: a chance roll moved the track from rung {level_before}"
-    elif inject:
-        label, text = inject, f"an event: {inject}"
-    else:
-        label, text = "effect", "an effect moved the track"
-    if inadvertent:
+    top = max(chosen, key=lambda d: d["to"])  # the first to reach the highest rung
+    label, text = _cause_words(rs, events, top["cause"])
+    if len(chosen) < len(rising):
         return f"{label}, then inadvertent", f"{text}; then a chance roll added a rung (inadvertent)"
     return label, text
+
+
+def _cause_words(rs, events, cause) -> tuple[str, str]:
+    kind, cid, who = cause["kind"], cause["id"], faction_name(rs, cause["faction"])
+    if kind == "action" and cid in rs.actions:
+        action = rs.actions[cid]
+        return f"{action.name} ({who})", f"{who} ordered {action.name} (rung {action.rung})"
+    if kind == "response" and cause["red_line"] in rs.red_lines:
+        line = rs.red_lines[cause["red_line"]]
+        response = next((r for r in line.responses if r.id == cid), None)
+        if response is not None:
+            return (f"{response.name} ({who})",
+                    f"{who} answered the crossing of '{line.name}' with {response.name} (rung {response.rung})")
+    if kind == "umpire":
+        return "umpire", "the umpire set the track"
+    if kind == "inject":
+        name = next((i.name for sc in rs.scenarios.values() for i in sc.injects if i.id == cid), "")
+        name = name or next((e.text.split(":")[0] for e in events
+                             if e.kind == K.INJECT and e.data["inject"] == cid), cid)
+        return name, f"an event: {name}"
+    if cid:
+        what = rs.cause_name(cid)
+        return f"{what} ({who})", f"an effect ({what}, {who}) moved the track"
+    return "effect", "an effect moved the track"
 
 
 def _turn_pass(game: SavedGame, states) -> dict:
@@ -93,18 +95,20 @@ def _turn_pass(game: SavedGame, states) -> dict:
     last_turn = game.state.turn if game.state.outcome is None else game.turns
     rises, crossings, logs, umpire = [], [], [], []
     level = states[0].escalation
+    carried: list = []  # events told during the turn before for this one (its injects)
     for turn in range(1, last_turn + 1):
         st = states[min(turn, len(states) - 1)]
         month = turn_month(rs, st, turn)
         logged = inputs_by_turn.get(turn, [])
         events = turn_events(game, turn) if turn <= game.turns else []
-        # rises of the end-of-turn level, each put down to what caused it
+        # rises of the end-of-turn level, each put down to the causes the engine recorded; the
+        # turn's injects ran at the end of the turn before, so their events come from there
+        this_turn = [e for e in carried + events if e.turn == turn]
+        carried = [e for e in events if e.turn == turn + 1]
         if turn <= game.turns:
             after = game.state.history[turn - 1] if len(game.state.history) >= turn else st.escalation
             if after > level:
-                umpire_raised = any(isinstance(li.input, SetTrack) and li.input.track == "escalation"
-                                    for li in logged)
-                label, cause = _rise_label(rs, events, level, after, umpire_raised)
+                label, cause = _rise_label(rs, this_turn, level)
                 rises.append(Rise(turn, month, level, after, label, cause))
             level = after
         crossings.extend(_crossings(rs, events, turn, month))
@@ -127,11 +131,11 @@ def _crossings(rs, events, turn: int, month: str) -> list[CrossingRow]:
     """Each crossing with the answer that followed it (paired in order, by line, actor and cause)."""
     found, kinds, answers = [], {}, []
     for e in events:
-        if e.kind == "crossing":
+        if e.kind == K.CROSSING:
             found.append(e.data)
-        elif e.kind == "crossing_odds":
+        elif e.kind == K.CROSSING_ODDS:
             kinds.setdefault(e.data["red_line"], []).append(e.data["kind"])
-        elif e.kind in ("response", "unanswered"):
+        elif e.kind in (K.RESPONSE, K.UNANSWERED):
             answers.append(e.data)
     rows = []
     for c in found:
@@ -158,7 +162,7 @@ def _turn_log(rs, game, turn: int, month: str, logged, events) -> TurnLog:
     """Player inputs of one turn (orders, answers to crossings, votes), in seat order."""
     orders = [li.input for li in logged if isinstance(li.input, Order)]
     votes = {li.input.order: li.input for li in logged if isinstance(li.input, Vote)}
-    executed = Counter((e.data["faction"], e.data["action"], e.data["target"]) for e in events if e.kind == "executed")
+    executed = Counter((e.data["faction"], e.data["action"], e.data["target"]) for e in events if e.kind == K.EXECUTED)
     rows = []
     for i, o in enumerate(orders):
         action = rs.actions[o.action] if o.action in rs.actions else None
