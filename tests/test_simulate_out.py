@@ -17,6 +17,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from wargame import simulate
+from wargame.bots import make_bots
+from wargame.engine import apply, final_scores, new_game, seats_to_act
+from wargame.engine.combat import is_breakthrough
+from wargame.engine.events import EventKind
 from wargame.cli import main
 from wargame.ruleset import load_ruleset
 from wargame.simulate import run_games, summarise, wilson, write_results
@@ -61,14 +65,16 @@ def test_csv_columns_and_counts_agree_with_the_summary(runs):
     files, summaries = runs
     rows = read_csv(files["csv", 1])
     summary = summaries["csv", 1]
-    assert list(rows[0]) == ["seed", "outcome", "turns", "peak", "red_lines_crossed"] + [f"score_{f}" for f in FACTIONS]
+    assert list(rows[0]) == ["seed", "outcome", "turns", "peak", "red_lines_crossed", "crossings_answered",
+                             "breakthrough_count"] + [f"score_{f}" for f in FACTIONS]
     assert [int(r["seed"]) for r in rows] == list(range(7, 47))
     assert dict(Counter(r["outcome"] for r in rows)) == summary["outcomes"]
     assert {k: v for k, v in Counter(r["peak"] for r in rows).items()} == summary["peak_escalation"]
     assert math.isclose(sum(int(r["turns"]) for r in rows) / len(rows), summary["mean_turns"], abs_tol=0.006)
     for r in rows:
         for f in FACTIONS:
-            int(r[f"score_{f}"])  # every score is a whole number
+            int(r[f"score_{f}"])  # every final payoff is a whole number
+        assert int(r["crossings_answered"]) <= int(r["red_lines_crossed"])
 
 
 def test_jsonl_per_line_crossings_agree_with_the_summary(runs):
@@ -92,11 +98,57 @@ def test_jsonl_per_line_crossings_agree_with_the_summary(runs):
     assert all(n <= counts[-1] for line, n in per_line.items() if line not in shown)
 
 
+def replayed(rs, seed: int, bots: str = "doctrine"):
+    """The same game as simulate's, played again here: its final state and every event."""
+    players = make_bots(rs, bots, seed)
+    state, events = new_game(rs, seed=seed)
+    start, every = state, list(events)
+    while state.outcome is None:
+        seat = seats_to_act(rs, state)[0]
+        state, events = apply(rs, state, players[seat].choose(rs, state, seat))
+        every.extend(events)
+    return start, state, every
+
+
+def test_jsonl_rows_tell_each_game_as_its_events_do(runs):
+    files, _ = runs
+    rs = load_ruleset()
+    rows = read_jsonl(files["jsonl", 1])
+    for row in rows:
+        assert len(row["escalation"]) == row["turns"]
+        assert max(row["escalation"]) <= row["peak"] <= rs.settings.escalation_max
+        assert row["crossings_answered"] == sum(c["answered"] for c in row["crossings"])
+        assert row["breakthrough_count"] == len(row["breakthroughs"])
+        for c in row["crossings"]:
+            line = rs.red_lines[c["red_line"]]
+            assert c["owner"] == line.owner and c["by"] in rs.factions and 1 <= c["turn"] <= row["turns"]
+            assert c["answered"] == (c["response"] is not None)
+            assert c["response"] is None or c["response"] in {r.id for r in line.responses}
+        assert all(is_breakthrough(rs, b["region"]) and 1 <= b["turn"] <= row["turns"] for b in row["breakthroughs"])
+    assert any(r["breakthroughs"] for r in rows) and any(r["crossings_answered"] for r in rows)
+    for row in rows[:6]:  # replayed: the rows agree with the game's own events
+        start, end, events = replayed(rs, row["seed"])
+        assert row["escalation"] == list(end.history)
+        assert row["executed"] == dict(Counter(e.data["action"] for e in events if e.kind == EventKind.EXECUTED))
+        crossed = [e for e in events if e.kind == EventKind.CROSSING]
+        answers = [e for e in events if e.kind in (EventKind.RESPONSE, EventKind.UNANSWERED)]
+        assert [(c["turn"], c["red_line"], c["by"]) for c in row["crossings"]] == \
+            [(e.turn, e.data["red_line"], e.data["by"]) for e in crossed]
+        assert sorted((c["turn"], c["red_line"], c["response"] or "") for c in row["crossings"]) == \
+            sorted((e.turn, e.data["red_line"], e.data["response"] or "") for e in answers)
+        assert row["crossings_answered"] == sum(e.kind == EventKind.RESPONSE for e in answers)
+        for lid, n in row["red_lines"].items():  # crossings before the game began are in the count
+            assert n == start.lines[lid].crossed + sum(c["red_line"] == lid for c in row["crossings"])
+        assert row["breakthroughs"] == [{"turn": e.turn, "region": e.data["region"]}
+                                        for e in events if e.kind == EventKind.BREAKTHROUGH]
+        assert [row[f"score_{f}"] for f in FACTIONS] == [final_scores(rs, end)[f] for f in FACTIONS]
+
+
 def test_csv_and_jsonl_hold_the_same_games(runs):
     files, _ = runs
     flat = read_csv(files["csv", 1])
     full = read_jsonl(files["jsonl", 1])
-    assert [{k: str(v) for k, v in r.items() if k != "red_lines"} for r in full] == flat
+    assert [{k: str(v) for k, v in r.items() if k not in simulate.STRUCTURED} for r in full] == flat
 
 
 @pytest.mark.parametrize("ext", ["csv", "jsonl"])

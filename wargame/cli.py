@@ -82,8 +82,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     sim.add_argument("--save-dir", help="write each game's save file (game-SEED.wgsave) into this folder")
     sim.add_argument("--out", metavar="FILE",
-                     help="write one line per game (seed, outcome, turns, peak, red lines crossed, scores) "
-                          "to FILE.csv or FILE.jsonl")
+                     help="write one line per game to FILE.csv or FILE.jsonl: seed, outcome, turns, peak, "
+                          "red lines crossed, crossings answered, breakthroughs, each faction's final payoff; "
+                          "JSONL adds crossings per line, the rung after each turn, actions executed, every "
+                          "crossing with its answer, and the breakthroughs")
     _add_scheduler_option(sim)
 
     sweep = sub.add_parser("sweep", help="play the same bot games under variants of the ruleset and compare",

@@ -19,11 +19,12 @@ import tempfile
 import time
 from collections import Counter
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Mapping
 
 from .bots import make_bots
 from .bots.runner import MAX_DECISIONS
-from .engine import apply, new_game, seats_to_act
+from .engine import apply, final_scores, new_game, seats_to_act
+from .engine.events import EventKind as K, cause_label
 
 OUT_FORMATS = (".csv", ".jsonl")
 TOP_N = 10
@@ -59,52 +60,38 @@ def ruleset_from_raw(digest: str, raw: dict):
 # --- one game -------------------------------------------------------------------------------------
 
 
-class _Rises:
-    """What raised the escalation track in one game, read from its events as they pass.
+class _GameLog:
+    """What a game's record keeps from its events, read as they pass: what raised the
+    escalation track (each rise's cause as the engine recorded it), the actions executed, every
+    crossing of a red line with its answer, and the breakthroughs."""
 
-    The engine raises the track at the end of a turn to the highest rung of that turn's actions
-    and responses, the first to reach it being the raiser; an inadvertent roll adds one rung;
-    an effect can move the track directly (put down to the latest action, response or inject)."""
+    def __init__(self):
+        self.labels: list[str] = []  # causes of rises, in order of first rise, each once
+        self.executed: Counter = Counter()
+        self.crossings: list[list] = []  # [turn, red line, by, response id or None]
+        self.pending: dict[str, list] = {}  # red line -> its crossing awaiting an answer
+        self.breakthroughs: list[list] = []  # [turn, region]
 
-    def __init__(self, level: int):
-        self.level = level  # the track as the events so far have told it
-        self.turn = None
-        self.top = (0, "")  # (rung, label) of this turn's strongest action or response so far
-        self.source = ""  # the latest action, response or inject: what a direct effect belongs to
-        self.labels: list[str] = []  # in order of first rise, each once
-
-    def _rose(self, label: str) -> None:
-        if label not in self.labels:
-            self.labels.append(label)
-
-    def _moved_directly(self, before: int) -> None:
-        if before > self.level:
-            self._rose(self.source or "effect")
-
-    def see(self, events, escalation: int) -> None:
+    def see(self, events) -> None:
         for e in events:
-            if e.turn != self.turn:
-                self.turn, self.top = e.turn, (0, "")
             kind, data = e.kind, e.data
-            if kind == "executed" or kind == "response":
-                label = (f"action:{data['action']}" if kind == "executed"
-                         else f"response:{data['red_line']}/{data['response']}")
-                self.source = label
-                if data["rung"] > self.top[0]:
-                    self.top = (data["rung"], label)
-            elif kind == "inject":
-                self.source = f"inject:{data.get('inject', '')}"
-            elif kind == "escalation":
-                self._moved_directly(data["from"])
+            if kind == K.EXECUTED:
+                self.executed[data["action"]] += 1
+            elif kind == K.ESCALATION or kind == K.INADVERTENT:
                 if data["to"] > data["from"]:
-                    self._rose(self.top[1] or data.get("by") or "effect")
-                self.level = data["to"]
-            elif kind == "inadvertent":
-                self._moved_directly(data["to"] - 1)
-                self._rose("inadvertent")
-                self.level = data["to"]
-        self._moved_directly(escalation)
-        self.level = escalation
+                    label = cause_label(data["cause"])
+                    if label not in self.labels:
+                        self.labels.append(label)
+            elif kind == K.CROSSING:
+                row = [e.turn, data["red_line"], data["by"], None]
+                self.crossings.append(row)
+                self.pending[data["red_line"]] = row  # a line is crossed at most once a turn
+            elif kind == K.RESPONSE or kind == K.UNANSWERED:
+                row = self.pending.pop(data["red_line"], None)
+                if row is not None:
+                    row[3] = data["response"]
+            elif kind == K.BREAKTHROUGH:
+                self.breakthroughs.append([e.turn, data["region"]])
 
 
 def play_one(rs, seed: int, bots: str, scenario: str | None = None, save_dir: str | None = None) -> dict:
@@ -126,13 +113,13 @@ def play_one(rs, seed: int, bots: str, scenario: str | None = None, save_dir: st
         def step(state, inp):
             return apply(rs, state, inp)
 
-    rises = _Rises(st.escalation)
-    rises.see(events, st.escalation)
+    log = _GameLog()
+    log.see(events)
     decisions = 0
     while st.outcome is None:
         seat = seats_to_act(rs, st)[0]
         st, events = step(st, players[seat].choose(rs, st, seat))
-        rises.see(events, st.escalation)
+        log.see(events)
         decisions += 1
         if decisions > MAX_DECISIONS:
             raise RuntimeError(f"game {seed} did not end after {MAX_DECISIONS} decisions")
@@ -145,10 +132,14 @@ def play_one(rs, seed: int, bots: str, scenario: str | None = None, save_dir: st
         "peak": st.peak,
         "decisions": decisions,
         "trigger": st.nuclear_trigger,
-        "scores": dict(st.scores),
+        "scores": final_scores(rs, st),  # the final payoffs
         "crossed": {line: ls.crossed for line, ls in st.lines.items() if ls.crossed},
         # kept only where the summary uses it: what climbed the ladder to a nuclear exchange
-        "nuclear_path": rises.labels if st.outcome == "nuclear_exchange" else [],
+        "nuclear_path": log.labels if st.outcome == "nuclear_exchange" else [],
+        "escalation": list(st.history),  # the rung at the end of each turn
+        "executed": dict(log.executed),
+        "crossings": log.crossings,  # compact here (records cross process boundaries): see game_rows
+        "breakthroughs": log.breakthroughs,
     }
 
 
@@ -305,16 +296,34 @@ def check_out_path(path: str) -> None:
         raise ValueError(f"--out {path}: no folder {p.parent}")
 
 
-def game_rows(results: list[dict], factions: Iterable[str], red_lines: Iterable[str]) -> list[dict]:
-    """One flat row per game: seed, outcome, turns, peak, red_lines_crossed, score_<faction>;
-    `red_lines` (crossings per line) is left for JSONL, which can hold a map."""
-    factions, red_lines = list(factions), list(red_lines)
+# structured per-game fields: in JSONL rows only (CSV holds flat columns)
+STRUCTURED = ("red_lines", "escalation", "executed", "crossings", "breakthroughs")
+
+
+def game_rows(results: list[dict], factions: Iterable[str], red_lines: Mapping[str, Any]) -> list[dict]:
+    """One row per game. Flat columns (CSV and JSONL): seed, outcome, turns, peak,
+    red_lines_crossed, crossings_answered, breakthrough_count, score_<faction> (the final payoff).
+    JSONL only: red_lines (crossings per line), escalation (the rung at the end of each turn),
+    executed (action id -> times executed), crossings (each crossing of a red line in order:
+    turn, red_line, owner, by, answered, response id or null) and breakthroughs (turn, region).
+    `red_lines` maps each line id to its ruleset entry (for the owner)."""
+    factions = list(factions)
+    owners = {lid: line.owner for lid, line in red_lines.items()}
     rows = []
     for r in results:
+        crossings = [{"turn": turn, "red_line": line, "owner": owners[line], "by": by,
+                      "answered": response is not None, "response": response}
+                     for turn, line, by, response in r["crossings"]]
         row = {"seed": r["seed"], "outcome": r["outcome"], "turns": r["turns"], "peak": r["peak"],
-               "red_lines_crossed": sum(r["crossed"].values())}
+               "red_lines_crossed": sum(r["crossed"].values()),
+               "crossings_answered": sum(c["answered"] for c in crossings),
+               "breakthrough_count": len(r["breakthroughs"])}
         row.update({f"score_{f}": r["scores"][f] for f in factions})
-        row["red_lines"] = {line: r["crossed"].get(line, 0) for line in red_lines}
+        row["red_lines"] = {line: r["crossed"].get(line, 0) for line in owners}
+        row["escalation"] = list(r["escalation"])
+        row["executed"] = dict(sorted(r["executed"].items()))
+        row["crossings"] = crossings
+        row["breakthroughs"] = [{"turn": turn, "region": region} for turn, region in r["breakthroughs"]]
         rows.append(row)
     return rows
 
@@ -323,7 +332,7 @@ def write_results(path: str, rows: list[dict]) -> None:
     """Write the rows as CSV or JSONL through a temporary file, so a crash leaves no half file."""
     text = io.StringIO(newline="")
     if Path(path).suffix.lower() == ".csv":
-        fields = [k for k in rows[0] if k != "red_lines"] if rows else ["seed"]
+        fields = [k for k in rows[0] if k not in STRUCTURED] if rows else ["seed"]
         writer = csv.DictWriter(text, fields, extrasaction="ignore", lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
