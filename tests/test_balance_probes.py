@@ -311,5 +311,22 @@ def test_cli_unknown_scenario_is_one_line_exit_1():
 def test_cli_help():
     proc = run("balance", "--help")
     assert proc.returncode == 0
-    for flag in ("--games", "--json", "--jobs", "--seed", "--ruleset", "--scenario"):
+    for flag in ("--games", "--json", "--jobs", "--seed", "--ruleset", "--scenario", "--probe"):
         assert flag in proc.stdout
+
+
+def test_cli_probe_patterns_choose_the_probes():
+    proc = run("balance", "--ruleset", TINY_PATH, "--games", "2", "--json",
+               "--probe", "russia:repeat:*", "--probe", "*:passive")
+    assert proc.returncode == 0, proc.stderr
+    rows = json.loads(proc.stdout)["policies"]
+    assert rows and all(r["policy"] == "passive" or (r["seat"] == "russia" and r["policy"].startswith("repeat:"))
+                        for r in rows)
+    assert {r["seat"] for r in rows if r["policy"] == "passive"} == {"russia", "ukraine", "nato_hawk", "nato_cautious"}
+
+
+def test_cli_a_probe_pattern_matching_nothing_is_one_line_exit_1():
+    proc = run("balance", "--ruleset", TINY_PATH, "--games", "1", "--probe", "nobody:*")
+    assert proc.returncode == 1
+    assert proc.stderr.count("\n") == 1 and "no probe matches" in proc.stderr
+    assert_no_traceback(proc)

@@ -126,6 +126,9 @@ def build_parser() -> argparse.ArgumentParser:
     balance.add_argument("--ruleset", help="ruleset folder or shipped ruleset id (default: default)")
     balance.add_argument("--scenario", help="scenario id (default: the ruleset's default scenario)")
     balance.add_argument("--json", action="store_true", help="print one JSON object to stdout")
+    balance.add_argument("--probe", dest="probe_patterns", action="append", metavar="PATTERN",
+                         help="play only the probes whose SEAT:PROBE matches this shell pattern, e.g. "
+                              "'russia:repeat:*' or '*:never_answer'; repeatable (default: every probe)")
     balance.set_defaults(func=cmd_balance)
 
     replay = sub.add_parser("replay", help="step through, verify or inspect a save file",
@@ -336,7 +339,19 @@ def cmd_balance(args) -> int:
     if jobs > default_jobs():
         jobs = default_jobs()
         print(f"note: --jobs {args.jobs} is more than the {jobs} core(s) available; using {jobs}", file=sys.stderr)
-    report, elapsed = run_balance(ruleset_path, args.games, args.seed, jobs, args.scenario, progress=progress_bar())
+    probes = None
+    if args.probe_patterns:
+        import fnmatch
+
+        from .bots.probes import probes_for
+
+        every = probes_for(rs)
+        probes = [p for p in every if any(fnmatch.fnmatchcase(f"{p.seat}:{p.id}", pat) for pat in args.probe_patterns)]
+        if not probes:
+            raise UserError(f"no probe matches {', '.join(args.probe_patterns)}; probes look like "
+                            f"{every[0].seat}:{every[0].id}")
+    report, elapsed = run_balance(ruleset_path, args.games, args.seed, jobs, args.scenario, progress=progress_bar(),
+                                  probes=probes)
     if args.json:
         print(json.dumps(report))
         return EXIT_OK
