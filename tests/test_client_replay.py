@@ -386,3 +386,20 @@ def test_continue_opens_the_real_game_screen(app, viewer, history):
     assert scene.session.game.header.parent_id == history.header.game_id
     assert scene.session.game.header.branch_turn == 17
     app.pump(0.05)  # the game screen takes over without errors
+
+
+def test_the_caption_marks_what_the_umpire_forced(viewer, history):
+    from wargame.engine import Note, Publish
+
+    forced = [li for li in history.umpire_log() if not isinstance(li.input, (Note, Publish))]
+    assert forced, "the shipped history has no umpire pins left to show"
+    pinned = {li.turn for li in forced}
+    for li in forced:
+        viewer.seek(li.turn)
+        app_text = viewer.caption_box.html_text
+        assert "Forced by the umpire" in app_text
+        assert li.input.rationale[:40].replace("&", "&amp;") in app_text or li.input.rationale[:20] in app_text
+    free = next(t for t in range(1, history.turns + 1) if t not in pinned)
+    viewer.seek(free)
+    assert "Forced by the umpire" not in viewer.caption_box.html_text
+    assert "Decided by the engine" in viewer.caption_box.html_text

@@ -103,7 +103,9 @@ def test_rationales_from_the_log_are_shown(history, history_report):
     umpire_part = section(page, "umpire")
     for inp in umpire:
         assert html.escape(inp.rationale) in umpire_part
-        assert html.escape(inp.rationale) not in section(page, "orders")  # kept apart from player orders
+        # in the orders, only on rows marked as forced by the umpire, never as a player's argument
+        rows = [r for r in section(page, "orders").split("<tr>") if html.escape(inp.rationale) in r]
+        assert all(">Umpire<" in r and "forced by the umpire" in r for r in rows)
     assert history.captions[1].caption.split(".")[0] in html.unescape(page)
     assert "Kharkiv city is held" in md
 
@@ -327,3 +329,16 @@ def test_gathering_the_facts_needs_no_pygame():
             "wargame.report.html, wargame.report.markdown; print('pygame' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
+
+
+def test_the_orders_mark_what_the_umpire_forced(history, history_report):
+    from wargame.engine import Note, Publish
+    from wargame.report.collect import FORCED
+
+    forced = [li for li in history.umpire_log() if not isinstance(li.input, (Note, Publish))]
+    report = history_report["report"]
+    rows = [(log.turn, row) for log in report.turn_logs for row in log.rows if row.kind == "umpire"]
+    assert len(rows) == len(forced)
+    assert [t for t, _ in rows] == [li.turn for li in forced]
+    assert all(row.result == FORCED and row.rationale == li.input.rationale for (_, row), li in zip(rows, forced))
+    assert section(history_report["html"], "orders").count(f">{FORCED}<") == len(forced)

@@ -11,9 +11,9 @@ from collections import Counter
 
 from ..debrief import (faction_name, headline, line_verdict, outcome_text, payoff_note, payoff_rows, trigger_text,
                        why)
-from ..engine import month_label
+from ..engine import UMPIRE, month_label
 from ..engine.events import EventKind as K
-from ..engine.inputs import UMPIRE_TYPES, Order, React, Vote
+from ..engine.inputs import UMPIRE_TYPES, Note, Order, Publish, React, Vote
 from ..engine.umpire import describe_umpire_input
 from ..persist.game import SavedGame, turn_events
 from .records import (Comparison, CrossingRow, HiddenLine, MapShot, OrderRow, Report, Rise, Score, Seat, TurnLog,
@@ -25,6 +25,7 @@ CROSSING_KINDS = {
     "cumulative": "by accumulated pressure",
     "condition": "by a change on the ground",
 }
+FORCED = "forced by the umpire"
 DECIDERS = {"owner": "owner", "chance": "chance (dice)", "umpire": "umpire"}
 
 
@@ -191,9 +192,14 @@ def _turn_log(rs, game, turn: int, month: str, logged, events) -> TurnLog:
             what = rs.actions[o.action].name if o.action in rs.actions else o.action
             rows.append(OrderRow(inp.faction, "vote", f"Vote on {what} ({faction_name(rs, o.faction)})", "", "",
                                  "approved" if inp.approve else "against"))
+        elif isinstance(inp, UMPIRE_TYPES) and not isinstance(inp, (Note, Publish)):
+            # what the umpire forced, apart from what the players and the engine decided
+            rows.append(OrderRow(UMPIRE, "umpire", describe_umpire_input(rs, inp), "", inp.rationale,
+                                 FORCED))
     seat = {f: i for i, f in enumerate(rs.factions)}
-    kind_rank = {"order": 0, "vote": 1, "answer": 2}
-    rows.sort(key=lambda r: (seat.get(r.faction, 99), kind_rank[r.kind]))  # stable: log order within a seat
+    kind_rank = {"umpire": 0, "order": 1, "vote": 2, "answer": 3}
+    # the umpire's inputs first, then seat by seat; stable: log order within a seat
+    rows.sort(key=lambda r: (seat.get(r.faction, -1), kind_rank[r.kind]))
     caption = game.captions.get(turn)
     return TurnLog(turn, month, caption.caption if caption else "", tuple(rows))
 

@@ -261,11 +261,13 @@ def _umpire(r: Report) -> list[Block]:
 
 
 def _orders(r: Report) -> list[Block]:
-    names = {s.faction: s.name for s in r.seats}
+    names = {s.faction: s.name for s in r.seats} | {"umpire": "Umpire"}
     out: list[Block] = [
         Heading(2, "Orders turn by turn", "orders", new_page=True),
         Para("Each side's orders with the rationale it gave, its votes on allies' orders and its answers to "
-             "crossings, turn by turn in seat order."),
+             "crossings, turn by turn in seat order. Rows marked \"forced by the umpire\" come first: what the "
+             "umpire set by hand, with the reason. Everything else followed from the players' inputs and the "
+             "engine's rules and dice."),
     ]
     for log in r.turn_logs:
         out.append(Heading(3, f"Turn {log.turn}: {log.month}"))

@@ -69,7 +69,7 @@ class HiddenLine:
 @frozen
 class OrderRow:
     faction: str
-    kind: str  # order, answer, vote
+    kind: str  # order, answer, vote, umpire (an input the umpire forced)
     what: str
     target: str
     rationale: str

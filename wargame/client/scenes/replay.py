@@ -20,7 +20,8 @@ import pygame_gui
 from pygame_gui.elements import (UIDropDownMenu, UIHorizontalSlider, UILabel, UITextBox, UITextEntryLine,
                                  UIWindow)
 
-from ...engine import UMPIRE, month_label, player_view
+from ...engine import UMPIRE, Note, Publish, month_label, player_view
+from ...engine.umpire import describe_umpire_input
 from ...persist import Autosaver, SaveError, SavedGame, branch
 from ...persist.game import turn_events
 from .. import palette as P
@@ -128,7 +129,17 @@ class ReplayScene(Scene):
             body = "<i>No caption for this turn.</i>"
         outcome = self.view().get("outcome")
         tail = f"<br><b>Game over: {esc(str(outcome).replace('_', ' '))}.</b>" if outcome else ""
-        return f"<b>{head} · {esc(self.date())}</b><br>{body}{tail}<br>{self.sources_text()}"
+        return f"<b>{head} · {esc(self.date())}</b><br>{body}{tail}{self.forced_text()}<br>{self.sources_text()}"
+
+    def forced_text(self) -> str:
+        """What the umpire set by hand this turn (the rest the engine decided from the inputs)."""
+        forced = [li.input for li in self.game.umpire_log()
+                  if li.turn == self.turn and not isinstance(li.input, (Note, Publish))]
+        if not forced:
+            return "<br><i>Decided by the engine: no umpire input this turn.</i>" if self.turn else ""
+        lines = "".join(f"<br>• {esc(describe_umpire_input(self.rs, inp))}: <i>{esc(inp.rationale)}</i>"
+                        for inp in forced)
+        return f"<br><b>Forced by the umpire</b> (the rest the engine decided):{lines}"
 
     def sources_text(self) -> str:
         """The caption's sources (or the game's title) in small type, under the caption."""
