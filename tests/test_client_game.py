@@ -375,3 +375,29 @@ def test_a_failing_autosave_does_not_end_the_game(app, rs, tmp_path):
     assert session.state.turn == 2
     assert session.autosave_problem.startswith("Autosave failed")
     assert scene.notice == session.autosave_problem
+
+
+def test_a_seat_that_uses_its_whole_capacity_can_hand_in(app, rs, tmp_path):
+    """The engine marks a seat done when its last order uses up its capacity; handing in (the F
+    key) must then move on instead of refusing for ever (a soft-lock)."""
+    seat = "nato_cautious"
+    session = new_session(rs, tmp_path, humans=(seat,))
+    app.switch(GameScene(app, session))
+    app.pump()
+    scene = play_screen(app)
+    assert scene.seat == seat and scene.phase == "orders"
+    for _ in range(10):  # untargeted orders until the scene takes no more
+        options = [o for o in scene.session.order_options(seat, scene.picks) if not o.targets]
+        before = len(scene.picks)
+        scene.pick(options[0].action.id, None)
+        if len(scene.picks) == before:
+            break
+    picks = list(scene.picks)
+    assert "No capacity left" in scene.notice
+    assert sum(rs.actions[p.action].capacity for p in picks) >= rs.factions[seat].capacity
+    press(app, pygame.K_f)
+    app.pump()
+    assert "refused" not in scene.notice, scene.notice
+    logged = [li.input for li in session.game.inputs if li.turn == 1 and getattr(li.input, "faction", "") == seat]
+    assert [i for i in logged if isinstance(i, Order)] == picks  # each order handed in once, in this turn
+    assert session.state.turn > 1 or seat not in session.waiting()  # the game moved on

@@ -204,7 +204,9 @@ class Session:
         events: list[Event] = []
         for order in picks:
             events += self.submit(order)
-        events += self.submit(EndOrders(seat))
+        # an order that uses the last of the seat's capacity finishes its ordering already
+        if self.state.phase == PHASE_ORDERS and seat in self.waiting():
+            events += self.submit(EndOrders(seat))
         return events
 
     # --- moving the game on -------------------------------------------------------------------

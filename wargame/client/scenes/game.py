@@ -386,6 +386,12 @@ class GameScene(Scene):
 
     def pick(self, action_id: str, target: str | None) -> None:
         order = Order(self.seat, action_id, target, rationale=self.argument.strip())
+        now = self.session.preview(self.picks)
+        # the picks so far used the whole capacity: the engine would close the seat's ordering (and
+        # a preview would run on into the next turn), so there is nothing more to pick this turn
+        if now.turn != self.session.state.turn or now.phase != "orders" or self.seat in now.done:
+            self.notice = "No capacity left this turn: hand in your orders [F]."
+            return
         try:
             self.session.preview(self.picks + [order])
         except IllegalInput as exc:
