@@ -193,3 +193,15 @@ def test_default_ruleset_found_from_another_directory(tmp_path):
     assert check.stdout.startswith("ok: ruleset 'default'")
     s = simulate_json("--games", "2", "--bots", "random", cwd="/tmp")
     assert s["games"] == 2 and s["ruleset"] == "default"
+
+
+@pytest.mark.skipif(bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")),
+                    reason="a display is there: the window would open")
+def test_play_without_a_display_says_so_instead_of_running_unseen(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("SDL_VIDEODRIVER", "DISPLAY", "WAYLAND_DISPLAY")}
+    env["SDL_AUDIODRIVER"] = "dummy"
+    proc = subprocess.run([sys.executable, "-m", "wargame.cli", "play", "--save-dir", str(tmp_path)],
+                          capture_output=True, text=True, env=env, timeout=120, stdin=subprocess.DEVNULL)
+    assert proc.returncode == 1, proc.stderr[-500:]
+    last = proc.stderr.strip().splitlines()[-1]
+    assert last.startswith("error: no display") and "wargame play --terminal" in last

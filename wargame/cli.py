@@ -550,6 +550,9 @@ def _size(text: str) -> tuple[int, int]:
     return width, height
 
 
+HEADLESS_DRIVERS = ("offscreen", "dummy")  # SDL video drivers that show nothing
+
+
 def cmd_play(args) -> int:
     if args.terminal:
         return cmd_play_terminal(args)
@@ -568,10 +571,17 @@ def cmd_play(args) -> int:
     from .client.app import App
     from .client.scenes.menu import MenuScene
 
+    asked = os.environ.get("SDL_VIDEODRIVER", "")
     try:
         app = App(size, saves_dir=args.save_dir, ruleset=args.ruleset, text_scale=args.text_scale)
     except pygame.error as exc:
         raise UserError(f"cannot open a window ({exc}); `wargame play --terminal` plays without one") from None
+    driver = pygame.display.get_driver()
+    if driver in HEADLESS_DRIVERS and asked not in HEADLESS_DRIVERS:
+        # with no screen SDL falls back to drawing off screen: the game would run unseen for ever
+        pygame.quit()
+        raise UserError(f"no display to open a window on (SDL chose its {driver!r} driver); set DISPLAY to "
+                        "a screen, or play in the terminal with `wargame play --terminal`")
     app.switch(MenuScene(app, offer_resume=True))
     app.run()
     return EXIT_OK
