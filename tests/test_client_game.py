@@ -274,6 +274,44 @@ def test_resume_offer_after_a_crash(app, rs, tmp_path):
     assert resumed.session.state.turn == 2
 
 
+def _crash_with_an_autosave(app, rs, tmp_path):
+    session = new_session(rs, tmp_path, humans=("ukraine",))
+    session.play_bots()
+    app.switch(GameScene(app, session))
+    app.pump()
+    play_screen(app)
+    press(app, pygame.K_f)  # the turn completes, an autosave appears
+    return session.game.header.game_id
+
+
+def test_enter_on_the_resume_question_resumes_and_starts_nothing_behind_it(app, rs, tmp_path):
+    game_id = _crash_with_an_autosave(app, rs, tmp_path)
+    before = set(tmp_path.glob("autosave-*.wgsave"))
+    app.switch(MenuScene(app, offer_resume=True))
+    app.pump()
+    assert app.scene.dialog is not None
+    press(app, pygame.K_RETURN)
+    for _ in range(3):
+        app.pump()
+    resumed = play_screen(app)
+    assert resumed.session.game.header.game_id == game_id  # the autosaved game, not a new one
+    assert resumed.session.state.turn == 2
+    assert {p.name.split("-")[1] for p in set(tmp_path.glob("autosave-*.wgsave")) - before} <= {game_id[:12]}
+
+
+def test_esc_on_the_resume_question_declines_and_the_menu_keys_work_again(app, rs, tmp_path):
+    _crash_with_an_autosave(app, rs, tmp_path)
+    app.switch(MenuScene(app, offer_resume=True))
+    app.pump()
+    menu = app.scene
+    press(app, pygame.K_ESCAPE)
+    app.pump()
+    assert app.scene is menu and menu.dialog is None and menu.resume_path is None
+    press(app, pygame.K_RETURN)  # now Enter is the menu's own: start a new game
+    app.pump()
+    assert not isinstance(app.scene, MenuScene)
+
+
 def test_resize_and_text_scale_keep_the_picks(app, rs, tmp_path):
     session = new_session(rs, tmp_path, humans=("ukraine",))
     app.switch(GameScene(app, session))

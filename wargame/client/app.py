@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Callable
 
 import pygame
 import pygame_gui
@@ -67,11 +68,16 @@ class Scene:
     def handle_shortcut(self, event: pygame.event.Event) -> bool:
         if event.type != pygame.KEYDOWN or self.typing() or event.mod & (pygame.KMOD_CTRL | pygame.KMOD_ALT):
             return False
-        action = self.keys.get(event.key)
+        modal = self.modal_keys()
+        action = (self.keys if modal is None else modal).get(event.key)
         if action is None:
-            return False
+            return modal is not None  # behind an open dialog the scene's own keys do nothing
         action()
         return True
+
+    def modal_keys(self) -> dict[int, Callable[[], None]] | None:
+        """While a dialog is open: the only keys that act (Enter, Esc on the dialog), else None."""
+        return None
 
     @property
     def manager(self) -> pygame_gui.UIManager:

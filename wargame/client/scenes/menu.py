@@ -209,10 +209,27 @@ class MenuScene(Scene):
             self.selected_save = self._path_of(event.text)
             self.load_selected()
         elif event.type == pygame_gui.UI_CONFIRMATION_DIALOG_CONFIRMED and event.ui_element is self.dialog:
-            path, self.resume_path, self.dialog = self.resume_path, None, None
-            self.load_and_play(path)
+            self._resume()
         elif event.type == pygame_gui.UI_WINDOW_CLOSE and event.ui_element is self.dialog:
             self.resume_path, self.dialog = None, None
+
+    def modal_keys(self):
+        # the resume question answers to Enter and Esc; the menu's own keys wait behind it
+        if self.dialog is None:
+            return None
+        return {pygame.K_RETURN: self._resume, pygame.K_KP_ENTER: self._resume, pygame.K_ESCAPE: self._decline}
+
+    def _resume(self) -> None:
+        path, self.resume_path = self.resume_path, None
+        if self.dialog is not None:
+            self.dialog.kill()
+        self.dialog = None
+        self.load_and_play(path)
+
+    def _decline(self) -> None:
+        if self.dialog is not None:
+            self.dialog.kill()
+        self.resume_path, self.dialog = None, None
 
     def _path_of(self, text: str) -> Path | None:
         return next((p for p in self.saves if describe_save(p) == text), None)
