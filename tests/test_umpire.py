@@ -233,3 +233,21 @@ def test_free_inject_tables_are_either_effects_or_one_clear_refusal(rs, effect_t
     st = start(rs)
     after, _ = apply(rs, st, FreeInject("fuzz", "", tuple(effect_tables), "property test"))
     assert len(effects) == len(effect_tables) and after.turn == st.turn
+
+
+def test_umpire_inputs_read_as_words_not_ids(rs):
+    from wargame.engine.inputs import Publish, SetFlag, SetRegion, SetStat, SetTrack
+    from wargame.engine.umpire import describe_umpire_input
+
+    texts = [describe_umpire_input(rs, SetStat("russia", "domestic_support", 8, "r")),
+             describe_umpire_input(rs, SetRegion("kharkiv", "russia", 3, 1, "r")),
+             describe_umpire_input(rs, SetTrack("escalation", 7, "r")),
+             describe_umpire_input(rs, SetTrack("cohesion", 4, "r")),
+             describe_umpire_input(rs, SetFlag("strike_permission", True, "r")),
+             describe_umpire_input(rs, Publish(0))]
+    assert texts[0] == "Russia domestic support set to 8"
+    assert "held by Russia" in texts[1]
+    assert texts[2] == "escalation track set to rung 7" and texts[3] == "alliance cohesion set to 4"
+    assert texts[4] == "strike permission raised"
+    assert texts[5] == "note 1 shown to the players"  # counted from 1, as the players read it
+    assert not any("_" in t for t in texts)

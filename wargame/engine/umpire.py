@@ -126,16 +126,27 @@ def check_umpire(rs: Ruleset, st: GameState, inp: UmpireInput) -> None:
             raise IllegalInput(E.BAD_INPUT, "red line unknown or credibility outside 0..1")
 
 
+CONTROL_WORDS = {"russia": "held by Russia", "ukraine": "held by Ukraine", "contested": "contested",
+                 "neutral": "neutral"}
+
+
+def _words(ident: str) -> str:
+    """An id as words for the screen ("domestic_support" -> "domestic support")."""
+    return ident.replace("_", " ")
+
+
 def describe_umpire_input(rs: Ruleset, inp: UmpireInput) -> str:
     """What an umpire input does, in one public line (its rationale is told apart)."""
     if isinstance(inp, SetStat):
-        return f"{rs.factions[inp.faction].name} {inp.stat} set to {inp.value}"
+        return f"{rs.factions[inp.faction].name} {_words(inp.stat)} set to {inp.value}"
     if isinstance(inp, SetRegion):
-        return f"{rs.regions[inp.region].name} set to {inp.control} (Russia {inp.russia}, Ukraine {inp.ukraine})"
+        return (f"{rs.regions[inp.region].name} set to {CONTROL_WORDS.get(inp.control, inp.control)} "
+                f"(Russia {inp.russia}, Ukraine {inp.ukraine})")
     if isinstance(inp, SetTrack):
-        return f"{inp.track} set to {inp.value}"
+        return (f"escalation track set to rung {inp.value}" if inp.track == "escalation"
+                else f"alliance {_words(inp.track)} set to {inp.value}")
     if isinstance(inp, SetFlag):
-        return f"flag {inp.flag} {'raised' if inp.value else 'cleared'}"
+        return f"{_words(inp.flag)} {'raised' if inp.value else 'cleared'}"
     if isinstance(inp, SetCredibility):
         return f"{rs.red_lines[inp.red_line].name}: credibility {inp.credibility:.2f}"
     if isinstance(inp, FireInject):
@@ -150,7 +161,7 @@ def describe_umpire_input(rs: Ruleset, inp: UmpireInput) -> str:
         return f"{line.name} adjudicated: {answer}"
     if isinstance(inp, Note):
         return "private note"
-    return f"note {inp.note} shown to the players"
+    return f"note {inp.note + 1} shown to the players"  # notes are counted from 1 on screen
 
 
 def apply_umpire(rs: Ruleset, st: GameState, inp: UmpireInput, events: list[Event]) -> GameState:
@@ -163,13 +174,13 @@ def apply_umpire(rs: Ruleset, st: GameState, inp: UmpireInput, events: list[Even
     number = len(st.notes)
     st = replace(st, notes=st.notes + (UmpireNote(st.turn, inp.rationale, False),))
     if isinstance(inp, Note):
-        events.append(Event(st.turn, EventKind.UMPIRE_NOTE, f"Umpire's note {number}: {inp.rationale}",
+        events.append(Event(st.turn, EventKind.UMPIRE_NOTE, f"Umpire's note {number + 1}: {inp.rationale}",
                             audience=frozenset(), data={"note": number, "published": False,
                                                         "rationale": inp.rationale}))
         return st
     what = describe_umpire_input(rs, inp)
     events.append(Event(st.turn, EventKind.UMPIRE, f"Umpire: {what}.", data={"kind": type(inp).__name__}))
-    events.append(Event(st.turn, EventKind.UMPIRE_NOTE, f"Umpire's note {number} (why: {what}): {inp.rationale}",
+    events.append(Event(st.turn, EventKind.UMPIRE_NOTE, f"Umpire's note {number + 1} (why: {what}): {inp.rationale}",
                         audience=frozenset(), data={"note": number, "published": False,
                                                     "rationale": inp.rationale}))
     if isinstance(inp, (FireInject, FreeInject, Adjudicate)):

@@ -309,7 +309,8 @@ class GameScene(Scene):
         crossing = mine[0]
         line = self.rs.red_lines[crossing["red_line"]]
         by = seat_name(self.rs, crossing["by"]) if crossing["by"] in self.rs.factions else crossing["by"]
-        html = (f"<b>{esc(line.name)}</b> was crossed by {esc(by)} ({esc(crossing['cause'])}).<br>"
+        cause = self.rs.cause_name(crossing["cause"])  # the action's name, never its id
+        html = (f"<b>{esc(line.name)}</b> was crossed by {esc(by)} ({esc(cause)}).<br>"
                 f"Answer now, or let it pass: an unanswered crossing costs credibility and invites the next step.")
         if "probability" in crossing:
             html += f"<br><font color='{D.MUTED}'>Staff estimate that you would answer: {crossing['probability']:.0%}.</font>"
