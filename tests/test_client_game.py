@@ -296,6 +296,10 @@ def test_enter_on_the_resume_question_resumes_and_starts_nothing_behind_it(app, 
     resumed = play_screen(app)
     assert resumed.session.game.header.game_id == game_id  # the autosaved game, not a new one
     assert resumed.session.state.turn == 2
+    # the news of the turn before the crash is back: the seat sees what happened in turn 1
+    news = resumed.session.news(resumed.seat)
+    assert news and any(e.turn == 1 for e in news)
+    assert "Nothing new" not in widget_texts(app)
     assert {p.name.split("-")[1] for p in set(tmp_path.glob("autosave-*.wgsave")) - before} <= {game_id[:12]}
 
 

@@ -23,7 +23,7 @@ from ..engine.inputs import UMPIRE_SEAT
 from ..engine.legal import action_cost, legal_orders
 from ..engine.state import PHASE_ORDERS, PHASE_REACTION
 from ..persist import Autosaver, SavedGame, SaveError
-from ..persist.game import save_game
+from ..persist.game import save_game, turn_events
 
 HUMAN = "human"
 BOT_KINDS = ("doctrine", "random")
@@ -78,6 +78,18 @@ class Session:
         s.log.extend(events)
         s._make_bots()
         return s
+
+    @classmethod
+    def resume(cls, game: SavedGame, autosaver: Autosaver | None = None) -> "Session":
+        """A loaded or resumed game, with the news it had: saves keep inputs, not events, so the
+        last completed turn's events and those of the turn in progress are recomputed."""
+        events: list[Event] = list(turn_events(game, game.turns)) if game.turns >= 1 else []
+        st = game.state_at(game.turns)
+        for logged in game.inputs:
+            if logged.turn == game.turns + 1:
+                st, more = apply(game.ruleset, st, logged.input)
+                events.extend(more)
+        return cls.start(game, events, autosaver=autosaver)
 
     def _make_bots(self) -> None:
         rs = self.game.ruleset

@@ -290,7 +290,7 @@ class MenuScene(Scene):
         if game.state.outcome is not None or "history" in game.header.seats.values():
             self.app.switch(ReplayScene(self.app, game, path=path))  # finished or historical: watch it
             return
-        session = Session.start(game, autosaver=Autosaver(self.app.saves_dir))
+        session = Session.resume(game, autosaver=Autosaver(self.app.saves_dir))
         self.app.switch(GameScene(self.app, session, resumed=True))
 
     def load_selected(self) -> None:
