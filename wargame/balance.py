@@ -27,11 +27,11 @@ from .bots.runner import MAX_DECISIONS
 from .engine import apply, final_scores, new_game, seats_to_act
 from .engine.legal import legal_orders
 from .engine.state import PHASE_ORDERS
+from .engine.turn import TURN_LIMIT
 from .simulate import _chunks, _default_signals, ruleset_for
 
 THRESHOLD = 0.2  # in SD of the baseline seat's payoff
 GOAL = f"no probe beats doctrine by more than {THRESHOLD} SD"
-TURN_LIMIT = "turn_limit"
 ALL_LOSE_MARGIN = 10  # a None payoff ("all lose") counts this far below the game's lowest payoff
 
 
@@ -262,15 +262,13 @@ def summarise(rs, baseline: list[dict], probe_records: list[list[dict]], probes:
     known = [v for r in baseline for v in r["payoffs"].values() if v is not None]
     floor = (min(known) if known else 0) - ALL_LOSE_MARGIN
     base_pay = _resolve_payoffs(baseline, floor)
-    seats = {}
-    for seat in rs.factions:
-        mean, sd = _mean_sd([p[seat] for p in base_pay])
-        seats[seat] = {"mean": round(mean, 4), "sd": round(sd, 4)}
+    base = {seat: _mean_sd([p[seat] for p in base_pay]) for seat in rs.factions}  # once per seat
+    seats = {seat: {"mean": round(mean, 4), "sd": round(sd, 4)} for seat, (mean, sd) in base.items()}
     rows = []
     for probe, records in zip(probes, probe_records):
         pay = _resolve_payoffs(records, floor)
         mean, _ = _mean_sd([p[probe.seat] for p in pay])
-        b_mean, b_sd = _mean_sd([p[probe.seat] for p in base_pay])
+        b_mean, b_sd = base[probe.seat]
         delta = (mean - b_mean) / b_sd if b_sd > 0 else None
         # with no spread in the baseline any gain at all counts as beating doctrine
         flagged = delta > threshold if delta is not None else mean > b_mean

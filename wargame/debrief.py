@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from attrs import frozen
 
-from .engine import payoffs, reasons_holding
+from .engine import payoffs, reasons_holding, shared_penalty
 from .engine.scoring import outcome_rule
 
 GAP = 10  # credibility and resolve this many percentage points apart earn a verdict
@@ -73,8 +73,7 @@ def payoff_note(rs, st) -> str:
     if rule is None or rule.objectives:
         parts.append("+ objectives held at the end")
     if rule is None or rule.escalation_penalty:
-        penalty = payoffs(rs, st)[next(iter(rs.factions))].penalty
-        parts.append(f"- shared penalty {penalty} (peak rung {st.peak})")
+        parts.append(f"- shared penalty {shared_penalty(rs, st)} (peak rung {st.peak})")
     return "Payoff = " + " ".join(parts) + "."
 
 

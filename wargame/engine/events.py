@@ -8,7 +8,7 @@ Events are never saved (a save holds inputs and snapshots): they are recomputed 
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any, Literal, TypedDict
+from typing import Any, Literal, TypedDict, get_args
 
 from attrs import field, frozen
 
@@ -49,7 +49,7 @@ class EventKind(StrEnum):
 # --- causes of escalation ------------------------------------------------------------------------
 
 CauseKind = Literal["action", "response", "inject", "accident", "umpire", "effect"]
-CAUSE_KINDS: tuple[str, ...] = ("action", "response", "inject", "accident", "umpire", "effect")
+CAUSE_KINDS: tuple[str, ...] = get_args(CauseKind)
 
 
 class Cause(TypedDict):

@@ -160,6 +160,8 @@ UmpireInput = (SetStat | SetRegion | SetTrack | SetFlag | SetCredibility | FireI
                | Adjudicate | Note | Publish)
 UMPIRE_TYPES = (SetStat, SetRegion, SetTrack, SetFlag, SetCredibility, FireInject, FreeInject,
                 Adjudicate, Note, Publish)
+# the umpire's inputs that change the game (notes and publishing them only explain it)
+UMPIRE_FORCING = tuple(t for t in UMPIRE_TYPES if t not in (Note, Publish))
 INPUT_TYPES.update({"set_stat": SetStat, "set_region": SetRegion, "set_track": SetTrack,
                     "set_flag": SetFlag, "set_credibility": SetCredibility, "fire_inject": FireInject,
                     "free_inject": FreeInject, "adjudicate": Adjudicate, "note": Note, "publish": Publish})

@@ -13,6 +13,7 @@ from ..ruleset.structure import QUICK_CONVERTER
 from . import errors as E
 from .effects import apply_effects
 from .errors import IllegalInput
+from .combat import CONTROL_WORDS
 from .events import Event, EventKind, make_cause
 from .inputs import (
     UMPIRE_SEAT,
@@ -124,10 +125,6 @@ def check_umpire(rs: Ruleset, st: GameState, inp: UmpireInput) -> None:
     elif isinstance(inp, SetCredibility):
         if inp.red_line not in rs.red_lines or not 0.0 <= inp.credibility <= 1.0:
             raise IllegalInput(E.BAD_INPUT, "red line unknown or credibility outside 0..1")
-
-
-CONTROL_WORDS = {"russia": "held by Russia", "ukraine": "held by Ukraine", "contested": "contested",
-                 "neutral": "neutral"}
 
 
 def _words(ident: str) -> str:

@@ -57,6 +57,7 @@ def player_view(rs: Ruleset, st: GameState, seat: str) -> dict[str, Any]:
         if umpire or owner == seat:
             entry.update(kind=c.kind, severity=c.severity, probability=c.probability)
         crossings.append(entry)
+    payoff_now = final_scores(rs, st)  # the final payoff if the game ended now (or as it did end)
     return {
         "seat": seat,
         "scenario": st.scenario,
@@ -72,8 +73,7 @@ def player_view(rs: Ruleset, st: GameState, seat: str) -> dict[str, Any]:
             fid: {"stats": dict(st.stats[fid]), "capacity_left": st.capacity[fid],
                   "score": st.scores[fid], "done": fid in st.done,
                   "objectives": _objectives(rs, st, fid) if umpire or fid == seat else [],
-                  # the final payoff if the game ended now (at the turn limit, or as it did end)
-                  "payoff_now": final_scores(rs, st)[fid] if umpire or fid == seat else None}
+                  "payoff_now": payoff_now[fid] if umpire or fid == seat else None}
             for fid in rs.factions
         },
         "regions": {rid: {"control": r.control, "russia": r.russia, "ukraine": r.ukraine}

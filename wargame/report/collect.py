@@ -13,7 +13,7 @@ from ..debrief import (faction_name, headline, line_verdict, outcome_text, payof
                        why)
 from ..engine import UMPIRE, month_label
 from ..engine.events import EventKind as K
-from ..engine.inputs import UMPIRE_TYPES, Note, Order, Publish, React, Vote
+from ..engine.inputs import UMPIRE_FORCING, UMPIRE_TYPES, Order, React, Vote
 from ..engine.umpire import describe_umpire_input
 from ..persist.game import SavedGame, turn_events
 from .records import (Comparison, CrossingRow, HiddenLine, MapShot, OrderRow, Report, Rise, Score, Seat, TurnLog,
@@ -192,7 +192,7 @@ def _turn_log(rs, game, turn: int, month: str, logged, events) -> TurnLog:
             what = rs.actions[o.action].name if o.action in rs.actions else o.action
             rows.append(OrderRow(inp.faction, "vote", f"Vote on {what} ({faction_name(rs, o.faction)})", "", "",
                                  "approved" if inp.approve else "against"))
-        elif isinstance(inp, UMPIRE_TYPES) and not isinstance(inp, (Note, Publish)):
+        elif isinstance(inp, UMPIRE_FORCING):
             # what the umpire forced, apart from what the players and the engine decided
             rows.append(OrderRow(UMPIRE, "umpire", describe_umpire_input(rs, inp), "", inp.rationale,
                                  FORCED))

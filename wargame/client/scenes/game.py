@@ -19,6 +19,7 @@ from pygame_gui.elements import UILabel, UIPanel, UISelectionList, UITextBox, UI
 
 from ...engine import IllegalInput, Order, React, Vote, month_label
 from ...engine.inputs import Endorse
+from ...engine.state import PHASE_ORDERS
 from ...engine.inputs import Note, Publish
 from ...engine.umpire import describe_umpire_input
 from ...persist import EXTENSION, SaveError
@@ -390,7 +391,7 @@ class GameScene(Scene):
         now = self.session.preview(self.picks)
         # the picks so far used the whole capacity: the engine would close the seat's ordering (and
         # a preview would run on into the next turn), so there is nothing more to pick this turn
-        if now.turn != self.session.state.turn or now.phase != "orders" or self.seat in now.done:
+        if now.turn != self.session.state.turn or now.phase != PHASE_ORDERS or self.seat in now.done:
             self.notice = "No capacity left this turn: hand in your orders [F]."
             return
         try:

@@ -15,7 +15,8 @@ import pygame
 from pygame_gui.elements import UILabel, UITextBox
 
 from ... import debrief as D
-from ...engine import UMPIRE_TYPES, Note, Order, Publish, month_label, player_view
+from ...engine import Note, Order, month_label, player_view
+from ...engine.inputs import UMPIRE_FORCING
 from ...engine.umpire import describe_umpire_input
 from ...persist import EXTENSION
 from .. import palette as P
@@ -153,7 +154,7 @@ def arguments_html(rs, logged, month_of) -> str:
         colour = _hex(P.OWNER.get(o.faction, P.TEXT))
         parts.append(f"<font color='{colour}'><b>{esc(seat_name(rs, o.faction))}</b></font>: "
                      f"{esc(rs.actions[o.action].name + where)} - \"{esc(o.rationale.strip())}\"")
-    umpire = [li for li in logged if isinstance(li.input, UMPIRE_TYPES) and not isinstance(li.input, (Note, Publish))]
+    umpire = [li for li in logged if isinstance(li.input, UMPIRE_FORCING)]
     notes = sum(isinstance(li.input, Note) for li in logged)
     if umpire or notes:
         parts += ["", "<b>The umpire's interventions</b>"]

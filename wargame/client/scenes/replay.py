@@ -20,7 +20,8 @@ import pygame_gui
 from pygame_gui.elements import (UIDropDownMenu, UIHorizontalSlider, UILabel, UITextBox, UITextEntryLine,
                                  UIWindow)
 
-from ...engine import UMPIRE, Note, Publish, month_label, player_view
+from ...engine import UMPIRE, month_label, player_view
+from ...engine.inputs import UMPIRE_FORCING
 from ...engine.umpire import describe_umpire_input
 from ...persist import Autosaver, SaveError, SavedGame, branch
 from ...persist.game import turn_events
@@ -133,8 +134,7 @@ class ReplayScene(Scene):
 
     def forced_text(self) -> str:
         """What the umpire set by hand this turn (the rest the engine decided from the inputs)."""
-        forced = [li.input for li in self.game.umpire_log()
-                  if li.turn == self.turn and not isinstance(li.input, (Note, Publish))]
+        forced = [li.input for li in self.game.inputs if li.turn == self.turn and isinstance(li.input, UMPIRE_FORCING)]
         if not forced:
             return "<br><i>Decided by the engine: no umpire input this turn.</i>" if self.turn else ""
         lines = "".join(f"<br>• {esc(describe_umpire_input(self.rs, inp))}: <i>{esc(inp.rationale)}</i>"
