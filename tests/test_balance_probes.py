@@ -211,21 +211,22 @@ def test_resumed_probe_games_are_the_games_played_from_the_start(tiny, default, 
         assert play_seed(rs, seed, probes) == [play_record(rs, seed, p) for p in [None, *probes]]
 
 
-def _fake(seed, outcome, payoffs, overrides=1):
+def _fake(seed, outcome, payoffs, overrides=1, peak=2):
     return {"seed": seed, "outcome": outcome, "turns": 3, "payoffs": payoffs, "trigger": None,
-            "executed": 0, "responses": 0, "overrides": overrides, "ordered": 0, "legal_turns": 0}
+            "executed": 0, "responses": 0, "overrides": overrides, "ordered": 0, "legal_turns": 0, "peak": peak}
 
 
 def test_summary_ranks_worst_offenders_first_and_counts_none_below_the_game(tiny):
     seats = list(tiny.factions)
     base = [_fake(s, "turn_limit", {f: float(s) for f in seats}) for s in range(4)]
-    better = [_fake(s, "turn_limit", {f: s + 2.0 for f in seats}) for s in range(4)]
+    better = [_fake(s, "turn_limit", {f: s + 2.0 for f in seats}, peak=s) for s in range(4)]
     # None (all lose) in one game: the lowest payoff of that game's factions minus 10
     worse = [_fake(s, "collapse_ukraine", {**{f: float(s) for f in seats}, seats[0]: None}) for s in range(4)]
     probes = [Probe(seats[0], PASSIVE), Probe(seats[0], REPEAT, "offensive")]
     report = summarise(tiny, base, [worse, better], probes, scenario=None)
     first, second = report["policies"]
     assert first["policy"] == "repeat:offensive" and first["flagged"] and first["delta_sd"] > THRESHOLD
+    assert first["mean_peak"] == 1.5 and report["baseline"]["mean_peak"] == 2  # peaks 0..3 against 2
     assert second["policy"] == PASSIVE and not second["flagged"]
     # each game's lowest known payoff is its seed
     assert second["mean_payoff"] == pytest.approx(sum(s - 10 for s in range(4)) / 4)
@@ -241,7 +242,7 @@ def test_report_shape_and_order(tiny):
     assert len(rows) == len(probes_for(tiny))
     for row in rows:
         assert {"seat", "policy", "games", "outcome_shares", "mean_payoff", "baseline_mean", "baseline_sd",
-                "delta_sd", "flagged", "changed", "ends_early"} <= set(row)
+                "delta_sd", "flagged", "changed", "ends_early", "mean_peak"} <= set(row)
         assert row["games"] == 4
         assert sum(row["outcome_shares"].values()) == pytest.approx(1.0)
         if row["delta_sd"] is not None:

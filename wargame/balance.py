@@ -86,7 +86,7 @@ class _Counts:
 
 def _record(rs, seed: int, st) -> dict:
     return {"seed": seed, "outcome": st.outcome, "turns": st.turn, "payoffs": final_scores(rs, st),
-            "trigger": st.nuclear_trigger}
+            "trigger": st.nuclear_trigger, "peak": st.peak}
 
 
 def _probe_record(base: dict, counts: _Counts, bot: ProbeBot | None) -> dict:
@@ -255,6 +255,12 @@ def _early(records: list[dict]) -> float:
     return round(sum(r["outcome"] != TURN_LIMIT for r in records) / len(records), 4)
 
 
+def _mean_peak(records: list[dict]) -> float:
+    """The mean highest rung of the games: most probes that beat doctrine do so by keeping the
+    track lower (a smaller shared penalty, fewer nuclear endings), which this column shows."""
+    return round(sum(r["peak"] for r in records) / len(records), 2)
+
+
 def summarise(rs, baseline: list[dict], probe_records: list[list[dict]], probes: list[Probe],
               threshold: float = THRESHOLD, **meta) -> dict:
     """The report: the baseline per seat, every probe against it (worst offenders first), the goal."""
@@ -285,6 +291,7 @@ def summarise(rs, baseline: list[dict], probe_records: list[list[dict]], probes:
             # the share of its games that end before the turn limit, and the share whose outcome
             # differs from the baseline game's on the same seed
             "ends_early": _early(records),
+            "mean_peak": _mean_peak(records),
             "changed": round(sum(r["outcome"] != b["outcome"] for r, b in zip(records, baseline)) / len(records), 4),
             # the share of its games in which the policy took at least one decision of its own
             # (in the others the game is the baseline's, move for move)
@@ -312,6 +319,7 @@ def summarise(rs, baseline: list[dict], probe_records: list[list[dict]], probes:
         "baseline": {
             "outcome_shares": _shares(baseline),
             "ends_early": _early(baseline),
+            "mean_peak": _mean_peak(baseline),
             "seats": seats,
         },
         "policies": rows,
@@ -356,7 +364,7 @@ def format_table(report: dict, outcome_order) -> str:
     seat_w = max([4] + [len(r["seat"]) for r in report["policies"]])
     pol_w = max([6] + [len(r["policy"]) for r in report["policies"]])
     heads = "".join(f"{codes[o]:>5}" for o in outcomes)
-    lines = [f"{'':2}{'seat':<{seat_w}}  {'policy':<{pol_w}}{heads}  {'chg%':>5} {'early%':>6} "
+    lines = [f"{'':2}{'seat':<{seat_w}}  {'policy':<{pol_w}}{heads}  {'chg%':>5} {'early%':>6} {'peak':>5} "
              f"{'mean':>7} {'base':>7} {'delta SD':>8}"]
 
     def pct(x):
@@ -365,17 +373,17 @@ def format_table(report: dict, outcome_order) -> str:
     base = report["baseline"]
     lines.append(f"{'':2}{'all':<{seat_w}}  {'doctrine':<{pol_w}}"
                  + "".join(pct(base["outcome_shares"].get(o, 0)) for o in outcomes)
-                 + f"  {'':>5} {round(100 * base['ends_early']):>6}")
+                 + f"  {'':>5} {round(100 * base['ends_early']):>6} {base['mean_peak']:>5.1f}")
     for r in report["policies"]:
         d = r["delta_sd"]
         delta = "n/a" if d is None else f"{d:+.2f}"
         lines.append(f"{'*' if r['flagged'] else ' ':<2}{r['seat']:<{seat_w}}  {r['policy']:<{pol_w}}"
                      + "".join(pct(r["outcome_shares"].get(o, 0)) for o in outcomes)
-                     + f"  {round(100 * r['changed']):>5} {round(100 * r['ends_early']):>6} "
+                     + f"  {round(100 * r['changed']):>5} {round(100 * r['ends_early']):>6} {r['mean_peak']:>5.1f} "
                        f"{r['mean_payoff']:>7.2f} {r['baseline_mean']:>7.2f} {delta:>8}")
     lines.append("outcome shares in %: " + ", ".join(f"{codes[o]} {o}" for o in outcomes)
                  + "; chg%: games whose outcome differs from the doctrine game on the same seed; "
-                   "early%: games ending before the turn limit; delta SD: (mean - base) / SD of the doctrine "
+                   "early%: games ending before the turn limit; peak: mean highest rung; delta SD: (mean - base) / SD of the doctrine "
                    "payoff of that seat, n/a where that SD is 0; * marks a probe above the threshold")
     lines.append("doctrine payoff per seat (mean, SD): " + ", ".join(
         f"{s} {v['mean']:.2f} ({v['sd']:.2f})" for s, v in base["seats"].items()))
