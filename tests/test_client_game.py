@@ -374,13 +374,13 @@ def test_map_zooms_pans_and_keeps_clicks_true(app, rs, tmp_path):
     app.pump()
     scene = play_screen(app)
     board, rect = scene.board, scene.layout["map"]
-    whole = board.map.bounds
+    theatre = board.map.bounds  # the map opens on the theatre
     pygame.mouse.set_pos(rect.center)
     for _ in range(3):
         press(app, pygame.K_EQUALS)
     assert board.zoom_level > 1.9
     zoomed = board.map.bounds
-    assert zoomed[1] - zoomed[0] < whole[1] - whole[0]
+    assert zoomed[1] - zoomed[0] < theatre[1] - theatre[0]
     # drag with the right button: the map moves, no order is picked
     for etype, extra in ((pygame.MOUSEBUTTONDOWN, {"button": 3}), (pygame.MOUSEMOTION, {"rel": (40, 0), "buttons": (0, 0, 1)}),
                          (pygame.MOUSEBUTTONUP, {"button": 3})):
@@ -399,10 +399,12 @@ def test_map_zooms_pans_and_keeps_clicks_true(app, rs, tmp_path):
         click(app, (round(x) + rect.x, round(y) + rect.y))
         assert [p.target for p in scene.picks] == [target]
     press(app, pygame.K_z)
-    assert board.map.bounds == whole
+    assert board.map.bounds == theatre
     for _ in range(30):
         press(app, pygame.K_MINUS)
-    assert board.map.bounds == whole, "zooming out stops at the whole map"
+    assert board.map.bounds == board.whole, "zooming out stops at the whole map"
+    press(app, pygame.K_z)
+    assert board.map.bounds == theatre
 
 
 def test_a_failing_autosave_does_not_end_the_game(app, rs, tmp_path):

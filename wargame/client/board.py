@@ -41,7 +41,7 @@ def game_layout(size: tuple[int, int], scale: float) -> dict[str, pygame.Rect]:
     }
 
 
-MAX_ZOOM = 6.0  # the closest view shows a sixth of the whole map's width
+MAX_ZOOM = 6.0  # the closest view shows a sixth of the theatre's width
 ZOOM_STEP = 1.25
 
 
@@ -49,13 +49,16 @@ class Board:
     """Draws from a view; `set_view` with a new view invalidates the cached pictures.
 
     The map zooms (wheel, + and -) and pans (drag with the right or middle button) so that the
-    crowded front can be read; Z shows the whole map again; the legend can be hidden.
+    crowded front can be read; it opens on the theatre (Ukraine and its neighbours), zooms out
+    as far as the whole map (the Baltic), and Z shows the theatre again; the legend can be hidden.
     """
 
     def __init__(self, rs: Ruleset):
         self.rs = rs
         self.map = MapView(rs)
-        self.home = self.map.bounds
+        self.whole = self.map.bounds
+        self.home = self._inside_whole(MapView.theatre_bounds(rs))
+        self.map.set_bounds(self.home)
         self._drag_button: int | None = None
         self.track = TrackView(rs)
         self.view: dict[str, Any] | None = None
@@ -108,7 +111,7 @@ class Board:
         px, py = (pos[0] - rect.x, pos[1] - rect.y) if pos else (rect.width / 2, rect.height / 2)
         lon, lat = self.map.unproject(px, py)
         lon0, lon1, lat0, lat1 = self.map.bounds
-        target = max(1.0, min(MAX_ZOOM, self.zoom_level * factor))
+        target = max(self.min_zoom, min(MAX_ZOOM, self.zoom_level * factor))
         ratio = self.zoom_level / target  # how much larger the new spans are
         self._show(lon - (lon - lon0) * ratio, lon + (lon1 - lon) * ratio,
                    lat - (lat - lat0) * ratio, lat + (lat1 - lat) * ratio)
@@ -128,13 +131,23 @@ class Board:
     def reset_zoom(self) -> None:
         self._show(*self.home)
 
-    def _show(self, lon0: float, lon1: float, lat0: float, lat1: float) -> None:
-        """Show these bounds, kept inside the whole map."""
-        h0, h1, g0, g1 = self.home
+    @property
+    def min_zoom(self) -> float:
+        """The zoom level (1: the theatre) at which the whole map is in view."""
+        return min(1.0, (self.home[1] - self.home[0]) / (self.whole[1] - self.whole[0]),
+                   (self.home[3] - self.home[2]) / (self.whole[3] - self.whole[2]))
+
+    def _inside_whole(self, bounds: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+        h0, h1, g0, g1 = self.whole
+        lon0, lon1, lat0, lat1 = bounds
         w, h = min(lon1 - lon0, h1 - h0), min(lat1 - lat0, g1 - g0)
         lon0 = max(h0, min(lon0, h1 - w))
         lat0 = max(g0, min(lat0, g1 - h))
-        bounds = (lon0, lon0 + w, lat0, lat0 + h)
+        return (lon0, lon0 + w, lat0, lat0 + h)
+
+    def _show(self, lon0: float, lon1: float, lat0: float, lat1: float) -> None:
+        """Show these bounds, kept inside the whole map."""
+        bounds = self._inside_whole((lon0, lon1, lat0, lat1))
         if bounds != self.map.bounds:
             self.map.set_bounds(bounds)
             self._version += 1

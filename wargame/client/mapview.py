@@ -21,6 +21,7 @@ Point = tuple[float, float]
 # Draw order: sea under everything, foreign countries, then the war itself on top.
 _LAYER = {"sea": 0, "nato": 1, "moldova": 1, "belarus": 1, "russia": 2, "ukraine": 3}
 _WAR_COUNTRIES = ("ukraine", "russia")
+_LEGEND_PAD, _LEGEND_SWATCH = 7, 22  # pixels
 
 
 # ---------------------------------------------------------------- text helpers
@@ -168,6 +169,19 @@ class MapView:
             lons.append(r.label[0])
             lats.append(r.label[1])
         return (min(lons) - 1.0, max(lons) + 0.3, min(lats) - 0.5, max(lats) + 0.5)
+
+    @staticmethod
+    def theatre_bounds(rs: Ruleset) -> tuple[float, float, float, float]:
+        """Ukraine in full plus the label points of its neighbours (the Russian border regions,
+        Belarus, Moldova, the Allies next door), with a margin: the part of the map where the
+        war is fought, shown at the start so that its crowded regions get the most pixels."""
+        home = [r for r in rs.regions.values() if r.country == "ukraine"]
+        if not home:
+            return MapView._default_bounds(rs)
+        near = {n for r in home for n in r.adjacent} - {r.id for r in home}
+        lons = [p[0] for r in home for p in r.polygon] + [rs.regions[n].label[0] for n in near if n in rs.regions]
+        lats = [p[1] for r in home for p in r.polygon] + [rs.regions[n].label[1] for n in near if n in rs.regions]
+        return (min(lons) - 0.6, max(lons) + 0.6, min(lats) - 0.4, max(lats) + 0.4)
 
     def fit(self, rect: pygame.Rect | Sequence[int]) -> None:
         """Fit the projection into `rect` (keeping the aspect ratio, centred)."""
@@ -320,7 +334,7 @@ class MapView:
         stripes.blit(mask, (0, 0), special_flags=pygame.BLEND_RGBA_MIN)
         surface.blit(stripes, (x0, y0))
 
-    def _region_label(self, rid: str, view: dict[str, Any]) -> pygame.Surface:
+    def _region_label(self, rid: str, view: dict[str, Any], chips: bool = True) -> pygame.Surface:
         """A region's name (on two lines if it is wider than the region) and strength chips."""
         r = self.rs.regions[rid]
         if r.country == "sea":
@@ -338,7 +352,7 @@ class MapView:
                     break
         size = self.fs(17) if max(font(self.fs(17)).size(line)[0] for line in lines) <= room else self.fs(15)
         imgs = [render_text(line, size, P.TEXT, P.HALO) for line in lines]
-        chips = self._strength_chips(view["regions"].get(rid, {}))
+        chips = self._strength_chips(view["regions"].get(rid, {})) if chips else None
         if chips is not None:
             imgs.append(chips)
         w = max(i.get_width() for i in imgs)
@@ -353,6 +367,9 @@ class MapView:
     def _draw_labels(self, surface: pygame.Surface, view: dict[str, Any]) -> None:
         rs = self.rs
         taken: list[pygame.Rect] = []   # labels and city dots
+        self.placed_labels = []  # (text, rect) of every name drawn, for the legibility tests
+        if self.show_legend:  # names keep clear of the legend drawn over them
+            taken.append(self._legend()[0])
         front: list[pygame.Rect] = []   # samples along the front line
 
         def overlap(r: pygame.Rect, rects: list[pygame.Rect] | None = None) -> int:
@@ -389,39 +406,11 @@ class MapView:
                 pygame.draw.circle(surface, P.CITY_EDGE, (x, y), rad)
                 pygame.draw.circle(surface, P.CITY_FILL, (x, y), rad - 1)
 
-        # Region labels near the ruleset's label point: the first nearby spot that stays in
-        # the region and clear of other labels and the front, else the least bad one.
-        def crowding(rid: str) -> tuple:
-            x0, y0, x1, y1 = self.bboxes[rid]
-            return (rs.regions[rid].country not in _WAR_COUNTRIES, (x1 - x0) * (y1 - y0))
-
-        for rid in sorted(self.order, key=crowding):  # small regions choose first
-            img = self._region_label(rid, view)
-            x, y = self.ipoint(*rs.regions[rid].label)
-            poly = self.polys[rid]
-            best = None
-            for dx, dy in ((0, 0), (0, -10), (0, 10), (-14, 0), (14, 0), (0, -20), (0, 20),
-                           (-14, -12), (14, -12), (-14, 12), (14, 12), (0, -30), (0, 30),
-                           (-26, 0), (26, 0), (-26, -10), (26, -10), (-26, 10), (26, 10)):
-                cand = img.get_rect(center=(x + dx, y + dy))
-                if not self.rect.contains(cand) and self.rect.colliderect(cand):
-                    cand.clamp_ip(self.rect)
-                inner = cand.inflate(-2, -2)
-                score = 10 * overlap(inner) + overlap(inner, front)
-                if not point_in_polygon(cand.centerx, cand.centery, poly):
-                    score += 100_000
-                if best is None or score < best[0]:
-                    best = (score, cand)
-                if score == 0:
-                    break
-            surface.blit(img, best[1])
-            taken.append(best[1].inflate(-2, -2))
-
-        # City names where they fit (major cities always); a name equal to its region's name
-        # is already on the map.
-        for x, y, rad, c, rid in dots:
-            if c.name == rs.regions[rid].name:
-                continue
+        def name_city(x: int, y: int, rad: int, c, rid: str, *, even_if_region_named: bool = False) -> None:
+            """A city's name beside its dot where it is clear of the rest; a name equal to its
+            region's name is the region's label."""
+            if c.name == rs.regions[rid].name and not even_if_region_named:
+                return
             img = render_text(c.name, self.fs(16 if c.major else 14), P.TEXT, P.HALO)
             w, h = img.get_size()
             own = pygame.Rect(x - rad, y - rad, 2 * rad + 1, 2 * rad + 1)
@@ -438,11 +427,82 @@ class MapView:
             others = [t for t in taken if t != own]
             spot = next((cand for cand in candidates
                          if cand.collidelist(others) < 0 and self.rect.contains(cand)), None)
-            if spot is None and c.major:
-                spot = min(candidates, key=lambda cand: overlap(cand))
-            if spot is not None:
+            if spot is not None:  # a name with no clear spot waits for a closer zoom
                 surface.blit(img, spot)
                 taken.append(spot)
+                self.placed_labels.append((c.name, spot))
+
+        # Region labels near the ruleset's label point: the first nearby spot that stays in
+        # the region and clear of other labels and the front, else the least bad one.
+        def crowding(rid: str) -> tuple:
+            x0, y0, x1, y1 = self.bboxes[rid]
+            r = rs.regions[rid]
+            return (r.country not in _WAR_COUNTRIES, not any(c.major for c in r.city), (x1 - x0) * (y1 - y0))
+
+        offsets = ((0, 0), (0, -10), (0, 10), (-14, 0), (14, 0), (0, -20), (0, 20),
+                   (-14, -12), (14, -12), (-14, 12), (14, 12), (0, -30), (0, 30),
+                   (-26, 0), (26, 0), (-26, -10), (26, -10), (-26, 10), (26, 10))
+
+        def place(img: pygame.Surface, x: int, y: int, poly) -> tuple[int, pygame.Rect]:
+            """The best spot near (x, y): (how much it covers other labels, the rect)."""
+            best = None
+            for dx, dy in offsets:
+                cand = img.get_rect(center=(x + dx, y + dy))
+                if not self.rect.contains(cand) and self.rect.colliderect(cand):
+                    cand.clamp_ip(self.rect)
+                inner = cand.inflate(-2, -2)
+                clash = overlap(inner)
+                score = 10 * clash + overlap(inner, front)
+                if not point_in_polygon(cand.centerx, cand.centery, poly):
+                    score += 100_000
+                if best is None or score < best[0]:
+                    best = (score, cand, clash)
+                if score == 0:
+                    break
+            return best[2], best[1]
+
+        def label_region(rid: str) -> None:
+            x, y = self.ipoint(*rs.regions[rid].label)
+            poly = self.polys[rid]
+            img = self._region_label(rid, view)
+            clash, spot = place(img, x, y, poly)
+            name = rs.regions[rid].name
+            if clash and any(c.major and c.name == name for c in rs.regions[rid].city):
+                # a major city's name is kept; its strengths show when zoomed in or on hover
+                plain = self._region_label(rid, view, chips=False)
+                plain_clash, plain_spot = place(plain, x, y, poly)
+                if not plain_clash:
+                    img, clash, spot = plain, 0, plain_spot
+                else:  # no room inside the region: the name goes beside the city's dot
+                    for dx, dy, rad, c, city_rid in dots:
+                        if city_rid == rid and c.major:
+                            name_city(dx, dy, rad, c, rid, even_if_region_named=True)
+            if clash:
+                # Crowded: the strength chips alone (they matter most; hovering names the
+                # region), or nothing where there are no chips.
+                chips = self._strength_chips(view["regions"].get(rid, {}))
+                if chips is None:
+                    return
+                img, name = chips, f"({name} strengths)"
+                clash, spot = place(img, x, y, poly)
+                if clash:
+                    return  # zooming in makes room; the hover box names the region meanwhile
+            surface.blit(img, spot)
+            taken.append(spot.inflate(-2, -2))
+            self.placed_labels.append((name, spot.inflate(-2, -2)))
+
+        # Major cities' names first (the cities decide the game), then the regions, those with
+        # a major city first, then small ones (they have the fewest good spots), then the other
+        # cities' names.
+        for x, y, rad, c, rid in dots:
+            if c.major:
+                name_city(x, y, rad, c, rid)
+        for rid in sorted(self.order, key=crowding):
+            label_region(rid)
+
+        for x, y, rad, c, rid in dots:  # the other cities' names where they fit
+            if not c.major:
+                name_city(x, y, rad, c, rid)
 
     def _strength_chips(self, state: dict[str, Any]) -> pygame.Surface | None:
         """Small coloured boxes with the Russian and Ukrainian strength, or None if both are 0."""
@@ -468,7 +528,21 @@ class MapView:
             x += i.get_width() + 3
         return out
 
-    def _draw_legend(self, surface: pygame.Surface) -> None:
+    def legend_box(self, w: int, h: int) -> pygame.Rect:
+        """The corner of the map where a w x h legend covers the least of the warring countries'
+        regions (the places players click), so it never hides the front when there is room."""
+        r = self.rect
+        corners = [pygame.Rect(x, y, w, h) for y in (r.y + 8, r.bottom - 8 - h) for x in (r.x + 8, r.right - 8 - w)]
+        war = [pygame.Rect(x0, y0, x1 - x0, y1 - y0) for rid, (x0, y0, x1, y1) in self.bboxes.items()
+               if self.rs.regions[rid].country in _WAR_COUNTRIES]
+
+        def covered(box: pygame.Rect) -> int:
+            return sum(box.clip(b).width * box.clip(b).height for b in war)
+
+        return min(corners, key=covered)  # ties keep the top left, the usual place
+
+    def _legend(self) -> tuple[pygame.Rect, int, list[tuple[str, P.Colour, str]]]:
+        """The legend's box, its row height and its items."""
         items: list[tuple[str, P.Colour, str]] = [
             ("Russian control", P.RUSSIA, "fill"),
             ("Ukrainian control", P.UKRAINE, "fill"),
@@ -478,10 +552,16 @@ class MapView:
             ("Moldova", P.MOLDOVA, "fill"),
             ("Front line", P.FRONT, "front"),
         ]
-        row, pad, sw = 19, 7, 22
+        pad, sw = _LEGEND_PAD, _LEGEND_SWATCH
         f = font(self.fs(16))
+        row = max(19, f.get_linesize() + 2)
         w = pad * 3 + sw + max(f.size(t)[0] for t, _, _ in items)
-        box = pygame.Rect(self.rect.x + 8, self.rect.y + 8, w, pad * 2 + row * len(items))
+        return self.legend_box(w, pad * 2 + row * len(items)), row, items
+
+    def _draw_legend(self, surface: pygame.Surface) -> None:
+        pad, sw = _LEGEND_PAD, _LEGEND_SWATCH
+        f = font(self.fs(16))
+        box, row, items = self._legend()
         surface.fill(P.PANEL, box)
         pygame.draw.rect(surface, P.PANEL_EDGE, box, 1)
         for i, (text, colour, kind) in enumerate(items):

@@ -1,0 +1,84 @@
+"""The map is legible at the sizes seminars use: no name drawn over another at the default zoom,
+the theatre fills the map panel, and the legend keeps clear of the names."""
+
+import itertools
+import os
+
+os.environ["SDL_VIDEODRIVER"] = "dummy"
+os.environ["SDL_AUDIODRIVER"] = "dummy"
+
+import pygame
+import pytest
+from attrs import evolve
+
+from wargame.client.app import App
+from wargame.client.board import Board
+from wargame.client.scenes.game import GameScene
+from wargame.client.scenes.handover import HandoverScene
+from wargame.client.session import Session
+from wargame.persist import load_save, saves_home
+from wargame.persist.game import branch
+
+SIZES = [((1366, 768), 1.0), ((1366, 768), 1.3), ((1366, 768), 1.5),
+         ((1920, 1080), 1.0), ((1920, 1080), 1.3), ((1920, 1080), 1.5)]
+
+
+def busy_game_screen(size, scale, tmp_path):
+    """A game branched from history in mid-2023 (a crowded front), Ukraine at the screen."""
+    history = load_save(saves_home() / "history-2022-2024.wgsave")
+    game = branch(history, 17)
+    game.header = evolve(game.header, seats={f: ("human" if f == "ukraine" else "doctrine")
+                                             for f in game.header.seats})
+    app = App(size, saves_dir=tmp_path, window=False, text_scale=scale)
+    scene = GameScene(app, Session.start(game))
+    app.switch(scene)
+    app.pump()
+    if isinstance(app.scene, HandoverScene):
+        app.scene.ready()
+        app.pump()
+    app.pump()
+    return app, scene
+
+
+@pytest.fixture
+def quit_pygame():
+    yield
+    pygame.quit()
+
+
+@pytest.mark.parametrize("size,scale", SIZES, ids=[f"{w}x{h}@{s}" for (w, h), s in SIZES])
+def test_no_name_is_drawn_over_another(size, scale, tmp_path, quit_pygame):
+    app, scene = busy_game_screen(size, scale, tmp_path)
+    labels = scene.board.map.placed_labels
+    assert len(labels) >= 30, "most regions and cities are named"
+    clashes = [(a[0], b[0]) for a, b in itertools.combinations(labels, 2) if a[1].colliderect(b[1])]
+    assert clashes == []
+    legend = scene.board.map._legend()[0]
+    assert all(not legend.colliderect(rect) for _, rect in labels)
+    if size == (1366, 768) and scale == 1.5:
+        # the smallest screen at the largest text: one zoom step in names every major city
+        scene.board.zoom(scene.layout["map"], 1.25)
+        scene.board.draw_map(app.screen, scene.layout["map"])
+        labels = scene.board.map.placed_labels
+        assert not [1 for a, b in itertools.combinations(labels, 2) if a[1].colliderect(b[1])]
+    names = {text for text, _ in labels}
+    rs = scene.rs
+    for c in (c for r in rs.regions.values() for c in r.city if c.major):
+        assert c.name in names, f"{c.name} is a major city"  # its own name or its region's
+
+
+def test_the_map_opens_on_the_theatre_and_zooms_out_to_the_whole_map():
+    from wargame.simulate import ruleset_for
+
+    rs = ruleset_for(None)
+    board = Board(rs)
+    rect = pygame.Rect(0, 0, 740, 400)
+    theatre, whole = board.map.bounds, board.whole
+    assert (theatre[1] - theatre[0]) < (whole[1] - whole[0])  # Ukraine closer than the Baltic
+    ukraine = [p for r in rs.regions.values() if r.country == "ukraine" for p in r.polygon]
+    assert all(theatre[0] <= lon <= theatre[1] and theatre[2] <= lat <= theatre[3] for lon, lat in ukraine)
+    for _ in range(20):
+        board.zoom(rect, 1 / 1.25)
+    assert board.map.bounds[1] - board.map.bounds[0] == pytest.approx(whole[1] - whole[0])
+    board.reset_zoom()
+    assert board.map.bounds == theatre
