@@ -403,3 +403,26 @@ def test_the_caption_marks_what_the_umpire_forced(viewer, history):
     viewer.seek(free)
     assert "Forced by the umpire" not in viewer.caption_box.html_text
     assert "Decided by the engine" in viewer.caption_box.html_text
+
+
+def test_a_damaged_later_snapshot_gives_a_message_not_a_crash(app, history):
+    """A crafted file can carry a broken snapshot with a valid checksum: seeking to it says so."""
+    import msgpack
+
+    from wargame.persist import fileformat, load_bytes
+
+    body = history.to_body()
+    snap = msgpack.unpackb(body["snapshots"][2], raw=False)
+    snap["escalation"] = (snap["escalation"] + 1) % len(history.ruleset.rungs)
+    body["snapshots"][2] = msgpack.packb(snap, use_bin_type=True)
+    app.switch(ReplayScene(app, load_bytes(fileformat.pack(body)), path=HISTORY))
+    app.pump()
+    viewer = app.scene
+    press(app, pygame.K_RIGHT)
+    press(app, pygame.K_RIGHT)  # to turn 2: refused, the viewer stays at turn 1
+    assert_shows(viewer, 1, "umpire")
+    assert viewer.message_window is not None and viewer.message_window.alive()
+    assert "snapshot of turn 2 is damaged" in viewer.message_window.text_block.html_text
+    press(app, pygame.K_ESCAPE)
+    press(app, pygame.K_END)  # the other turns still show
+    assert_shows(viewer, 35, "umpire")

@@ -38,6 +38,7 @@ from wargame.bots import make_bots
 from wargame.engine import UMPIRE, month_label, player_view, seats_to_act, state_hash
 from wargame.persist import SaveError, SavedGame, load_bytes, verify
 from wargame.persist import fileformat
+from wargame.persist.game import turn_events
 from wargame.ruleset import load_ruleset
 from wargame.ruleset.loader import content_hash
 
@@ -103,6 +104,11 @@ def use_like_the_program(game: SavedGame) -> None:
         month_label(rs, state, max(1, turn))
         rs.rungs[state.escalation].name
         state_hash(state)
+        if turn:  # the turn's events, as the report, render and the client's replay recompute them
+            try:
+                turn_events(game, turn)
+            except SaveError as exc:
+                assert_one_line(exc)
     ok, first, message = verify(game)
     assert isinstance(ok, bool) and isinstance(message, str) and "\n" not in message
     assert ok or isinstance(first, int)

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
-from . import __version__
+from . import __version__, strict_json
 from .text import printable
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
@@ -267,7 +266,7 @@ def cmd_simulate(args) -> int:
         except OSError as exc:
             raise UserError(f"cannot write {args.out}: {exc}") from None
     if args.json:
-        print(json.dumps(summary))
+        print(strict_json.dumps(summary))
         return EXIT_OK
     print(f"{summary['games']} games, ruleset {rs.id}, scenario {summary['scenario']}, {args.bots} bots, "
           f"{summary['elapsed_s']} s")
@@ -320,7 +319,7 @@ def cmd_sweep(args) -> int:
         raise UserError(str(exc)) from None
     sweep = {"ruleset": rs.id, "scenario": args.scenario or rs.info.default_scenario, **sweep}
     if args.json:
-        print(json.dumps(sweep))
+        print(strict_json.dumps(sweep))
         return EXIT_OK
     print(f"{len(sweep['variants'])} variant(s) x {args.games} games (seeds {args.seed}-{args.seed + args.games - 1}), "
           f"ruleset {rs.id}, scenario {sweep['scenario']}, {args.bots} bots, {sweep['elapsed_s']} s")
@@ -353,7 +352,7 @@ def cmd_balance(args) -> int:
     report, elapsed = run_balance(ruleset_path, args.games, args.seed, jobs, args.scenario, progress=progress_bar(),
                                   probes=probes)
     if args.json:
-        print(json.dumps(report))
+        print(strict_json.dumps(report))
         return EXIT_OK
     games = args.games * (1 + len(report["policies"]))
     print(f"{len(report['policies'])} probes x {args.games} games (seeds {args.seed}-{args.seed + args.games - 1}) "
@@ -395,7 +394,7 @@ def _print_umpire_log(game, as_json: bool) -> int:
              "kind": type(li.input).__name__, "what": describe_umpire_input(rs, li.input),
              "rationale": li.input.rationale} for li in game.umpire_log()]
     if as_json:
-        print(json.dumps(rows))
+        print(strict_json.dumps(rows))
         return EXIT_OK
     if not rows:
         print("No umpire inputs in this save.")
@@ -414,7 +413,7 @@ def cmd_replay(args) -> int:
     if args.verify:
         ok, turn, message = verify(game)
         if args.json:
-            print(json.dumps({"ok": ok, "turns": game.turns, "first_divergence": turn, "message": message}))
+            print(strict_json.dumps({"ok": ok, "turns": game.turns, "first_divergence": turn, "message": message}))
         else:
             print(f"{'ok' if ok else 'FAILED'}: {message}")
         return EXIT_OK if ok else EXIT_FAIL
@@ -434,7 +433,7 @@ def cmd_replay(args) -> int:
             "view": player_view(rs, st, args.view),
         }
         if args.json:
-            print(json.dumps(out))
+            print(strict_json.dumps(out))
         else:
             print(f"Turn {out['turn']} ({out['date']}), as {args.view}: escalation {st.escalation} "
                   f"({rs.rungs[st.escalation].name}), cohesion {st.cohesion}")
@@ -534,7 +533,7 @@ def cmd_history_calibrate(args) -> int:
     except HistoryError as exc:
         raise UserError(str(exc)) from None
     if args.json:
-        print(json.dumps(result))
+        print(strict_json.dumps(result))
     else:
         print("\n".join(printable(line) for line in format_report(result).splitlines()))
     return EXIT_OK

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import math
 import multiprocessing
 import os
@@ -21,6 +20,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
+from . import strict_json
 from .bots import make_bots
 from .bots.runner import MAX_DECISIONS
 from .engine import apply, final_scores, new_game, seats_to_act
@@ -338,7 +338,7 @@ def write_results(path: str, rows: list[dict]) -> None:
         writer.writerows(rows)
     else:
         for row in rows:
-            text.write(json.dumps(row) + "\n")
+            text.write(strict_json.dumps(row) + "\n")
     folder = Path(path).resolve().parent
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=Path(path).suffix, dir=folder)
     try:

@@ -18,16 +18,18 @@ from attrs import evolve, field, frozen
 
 from .. import __version__
 from ..text import printable
-from ..engine import UMPIRE_SEAT, UMPIRE_TYPES, GameState, apply, new_game, state_hash
+from ..engine import UMPIRE_TYPES, GameState, apply, new_game, state_hash
+from ..engine import errors as E
+from ..engine.errors import IllegalInput
 from ..engine.events import CAUSE_KINDS, Event
-from ..engine.state import PHASE_CONSENSUS, PHASE_ORDERS, PHASE_OVER, PHASE_REACTION
+from ..engine.state import PHASE_OVER
+from ..engine.turn import NUCLEAR, TURN_LIMIT
 from ..ruleset import Ruleset, RulesetError
 from ..ruleset.loader import build_ruleset, content_hash
-from . import fileformat, upgrades
+from . import fileformat, upgrades, validate
 from .codec import CONVERTER, input_from_data, input_to_data, state_from_data, state_to_data
 from .fileformat import FORMAT_NAME, FORMAT_VERSION, SaveError
-
-CONTROLLERS = ("human", "random", "doctrine", "history")
+from .validate import MAX_INPUTS_PER_TURN, PHASES
 
 
 @frozen(kw_only=True)
@@ -69,7 +71,7 @@ class _Body:
     version: int
     header: Header
     ruleset: dict[str, Any]
-    inputs: list[dict[str, Any]]
+    inputs: list[Any]  # each entry is checked by _logged: structuring it twice made long logs slow
     snapshots: list[bytes]
     hashes: list[str]
     captions: dict[str, Caption] = field(factory=dict)
@@ -98,10 +100,9 @@ class SavedGame:
             auto_react=(), turn_limit: int | None = None, title: str = "", created: str | None = None,
             game_id: str | None = None) -> tuple["SavedGame", list[Event]]:
         seats = dict(seats or {fid: "human" for fid in rs.factions})
-        bad = [c for c in seats.values() if c not in CONTROLLERS]
-        if set(seats) - {UMPIRE_SEAT} != set(rs.factions) or bad or seats.get(UMPIRE_SEAT, "human") != "human":
-            raise ValueError(f"seats must name every faction with one of {CONTROLLERS} "
-                             f"(and may add a human {UMPIRE_SEAT!r})")
+        problem = validate.seats_problem(rs, seats)
+        if problem:
+            raise ValueError(f"seats: {problem}")
         st, events = new_game(rs, seed=seed, scenario=scenario, auto_react=frozenset(auto_react),
                               turn_limit=turn_limit)
         header = Header(engine_version=__version__, game_id=game_id or uuid.uuid4().hex, ruleset_id=rs.id,
@@ -114,6 +115,9 @@ class SavedGame:
 
     def apply(self, inp) -> list[Event]:
         """Apply an input through the engine, log it, snapshot the state when a turn completes."""
+        logged = sum(1 for li in reversed(self.inputs[-MAX_INPUTS_PER_TURN:]) if li.turn == self.state.turn)
+        if logged >= MAX_INPUTS_PER_TURN:  # a save holding more would not load
+            raise IllegalInput(E.LIMIT_REACHED, f"a turn takes at most {MAX_INPUTS_PER_TURN} inputs")
         after, events = apply(self.ruleset, self.state, inp)
         self.record(self.state, inp, after)
         return events
@@ -145,14 +149,21 @@ class SavedGame:
         return len(self.snapshots) - 1
 
     def state_at(self, turn: int) -> GameState:
-        """The state after `turn` (0: the start). Reads that turn's snapshot; no replay."""
+        """The state after `turn` (0: the start). Reads that turn's snapshot; no replay.
+
+        The snapshot must fit the ruleset, sit between turns and match its recorded hash, so a
+        damaged one is a SaveError here, never a crash where the state is used.
+        """
         if not 0 <= turn <= self.turns:
             raise SaveError(f"no turn {turn} in this save (it has turns 0 to {self.turns})")
         try:
             st = state_from_data(fileformat.unpack_document(self.snapshots[turn]))
             fits_ruleset(self.ruleset, st)
+            validate.check_snapshot_place(st, turn, last=turn == self.turns)
         except Exception as exc:
-            raise SaveError(f"the snapshot of turn {turn} is damaged ({type(exc).__name__})") from None
+            raise SaveError(f"the snapshot of turn {turn} is damaged ({_first_reason(exc)})") from None
+        if state_hash(st) != self.hashes[turn]:
+            raise SaveError(f"the snapshot of turn {turn} is damaged (it does not match its recorded hash)")
         return st
 
     def to_body(self) -> dict:
@@ -168,9 +179,6 @@ class SavedGame:
         }
 
 
-_PHASES = frozenset({PHASE_ORDERS, PHASE_CONSENSUS, PHASE_REACTION, PHASE_OVER})
-
-
 def fits_ruleset(rs: Ruleset, st: GameState) -> None:
     """Raise ValueError unless a decoded snapshot names only what the ruleset has.
 
@@ -179,7 +187,9 @@ def fits_ruleset(rs: Ruleset, st: GameState) -> None:
     """
     factions, levels = set(rs.factions), range(len(rs.rungs))
     problems = (
-        st.scenario not in rs.scenarios or st.phase not in _PHASES
+        st.scenario not in rs.scenarios or st.phase not in PHASES
+        or (st.phase == PHASE_OVER) != (st.outcome is not None)
+        or st.outcome not in (None, NUCLEAR, TURN_LIMIT, *(o.id for o in rs.outcomes))
         or set(st.stats) != factions or set(st.capacity) != factions or set(st.scores) != factions
         or any(set(st.stats[f]) != set(rs.factions[f].stats) for f in factions)
         or st.regions.keys() != rs.regions.keys() or st.lines.keys() != rs.red_lines.keys()
@@ -222,16 +232,18 @@ def load_bytes(blob: bytes) -> SavedGame:
         captions = {int(t): c for t, c in parsed.captions.items()}
     except Exception as exc:
         raise SaveError(f"the input log is malformed ({_first_reason(exc)})") from None
+    validate.check_header(rs, parsed.header)
     game = SavedGame(parsed.header, rs, inputs, parsed.snapshots, parsed.hashes, None, captions)
     last = game.state_at(game.turns)
-    state = last
-    for logged in inputs:
-        if logged.turn > game.turns and state.outcome is None:  # the turn in progress
-            try:
-                state, _ = apply(rs, state, logged.input)
-            except Exception as exc:
-                raise SaveError(f"the input log does not replay on turn {logged.turn} ({_first_reason(exc)})") from None
-    game.state = state
+    validate.check_log(inputs, game.turns, over=last.outcome is not None)
+    game.state_at(0)  # where a replay opens
+    # Completed turns are replayed when they are looked at (turn_events), each from its own
+    # snapshot, so a load never runs the whole log. A game still going replays its last one now,
+    # as continuing it shows that turn's news; the turn in progress is how its state is reached.
+    if game.turns >= 1 and last.outcome is None:
+        turn_events(game, game.turns)
+    in_progress = [li for li in inputs if li.turn == game.turns + 1]
+    game.state, _ = replay_inputs(rs, last, in_progress, game.turns + 1)
     return game
 
 
@@ -266,6 +278,8 @@ def embedded_ruleset(raw: dict, expected_hash: str | None = None) -> Ruleset:
 
 
 def _logged(entry: dict) -> LoggedInput:
+    if not isinstance(entry, dict):
+        raise ValueError("an input entry must be a map")
     turn, phase = entry.get("turn"), entry.get("phase")
     if isinstance(turn, bool) or not isinstance(turn, int) or not isinstance(phase, str) or set(entry) != {"turn", "phase", "input"}:
         raise ValueError("bad input entry")
@@ -335,9 +349,10 @@ def verify(game: SavedGame) -> tuple[bool, int | None, str]:
 
 def _snapshot_matches(game: SavedGame, turn: int) -> bool:
     try:
-        return state_hash(game.state_at(turn)) == game.hashes[turn]
+        game.state_at(turn)  # which compares the snapshot with its recorded hash
     except SaveError:
         return False
+    return True
 
 
 def turn_events(game: SavedGame, turn: int) -> list[Event]:
@@ -349,9 +364,25 @@ def turn_events(game: SavedGame, turn: int) -> list[Event]:
     if not 1 <= turn <= game.turns:
         raise SaveError(f"no turn {turn} in this save (it has turns 1 to {game.turns})")
     st = game.state_at(turn - 1)
-    events: list[Event] = []
-    for logged in game.inputs:
-        if logged.turn == turn:
-            st, more = apply(game.ruleset, st, logged.input)
-            events.extend(more)
+    st, events = replay_inputs(game.ruleset, st, [li for li in game.inputs if li.turn == turn], turn)
+    if state_hash(st) != game.hashes[turn]:
+        raise SaveError(f"turn {turn}: the logged inputs do not lead to the recorded state")
     return events
+
+
+def replay_inputs(rs: Ruleset, st: GameState, logged: list[LoggedInput], turn: int) -> tuple[GameState, list[Event]]:
+    """Apply one turn's logged inputs through the engine, which checks each one's legality.
+
+    A refused input (a bogus order or vote in a crafted file) is a SaveError naming the turn and
+    the input, not an IllegalInput from deep inside whatever was showing the turn.
+    """
+    events: list[Event] = []
+    for number, li in enumerate(logged, 1):
+        try:
+            st, more = apply(rs, st, li.input)
+        except Exception as exc:  # IllegalInput, or an engine error on a value no live game sends
+            reason = exc.message if isinstance(exc, IllegalInput) else _first_reason(exc)
+            raise SaveError(f"turn {turn}, input {number} ({type(li.input).__name__}) is refused: "
+                            f"{_one_line(reason)}") from None
+        events.extend(more)
+    return st, events

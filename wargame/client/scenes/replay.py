@@ -280,6 +280,14 @@ class ReplayScene(Scene):
     def seek(self, t: int) -> None:
         t = max(0, min(self.turns, int(t)))
         if t != self.turn:
+            try:  # a damaged turn in a crafted or broken file: say so and stay where we are
+                self.state(t)
+                self.events(t)
+            except SaveError as exc:
+                self.pause()
+                self.slider.set_current_value(self.turn, warn=False)
+                self._fail(f"Cannot show turn {t}", str(exc))
+                return
             self.turn = t
             self._show()
 
