@@ -143,6 +143,11 @@ class App:
         w, h = self.size
         return round(value * min(w / BASE_SIZE[0], h / BASE_SIZE[1]))
 
+    def tx(self, value: float) -> int:
+        """A length that holds text (a row's height, a label's width) given at 1280x800 and
+        text scale 1: it grows with the window and the text scale, as the fonts do."""
+        return round(value * self.ui_scale)
+
     def _new_manager(self) -> pygame_gui.UIManager:
         manager = pygame_gui.UIManager(self.size, build_theme(self.ui_scale), enable_live_theme_updates=False)
         # text boxes use <b> and <i>: load those faces up front instead of on first use

@@ -90,26 +90,28 @@ class MenuScene(Scene):
     def build(self) -> None:
         app, m, px = self.app, self.manager, self.app.px
         w, h = app.size
-        UILabel(pygame.Rect(px(40), px(24), w - px(80), px(60)), "wargame", m, object_id="@title")
-        UILabel(pygame.Rect(px(42), px(82), w - px(80), px(30)),
+        tx = app.tx
+        UILabel(pygame.Rect(px(40), px(16), w - px(80), tx(64)), "wargame", m, object_id="@title")
+        UILabel(pygame.Rect(px(42), px(16) + tx(62), w - px(80), tx(34)),
                 "A seminar game: could the Russia-Ukraine war escalate into a Russia-NATO war?", m,
                 object_id="@subtitle")
         col_w = (w - px(120)) // 2
-        left = pygame.Rect(px(40), px(130), col_w, h - px(170))
-        right = pygame.Rect(left.right + px(40), px(130), col_w, h - px(170))
+        top = px(24) + tx(98)
+        left = pygame.Rect(px(40), top, col_w, h - top - px(24))
+        right = pygame.Rect(left.right + px(40), top, col_w, h - top - px(24))
         self._build_new_game(left)
         self._build_saves(right)
         if self.resume_path is not None and self.dialog is None:
             self._offer_resume()
 
     def _build_new_game(self, rect: pygame.Rect) -> None:
-        m, px = self.manager, self.app.px
+        m, px, tx = self.manager, self.app.px, self.app.tx
         panel = UIPanel(rect, manager=m)
-        x, y, cw = px(16), px(12), rect.width - px(36)
-        UILabel(pygame.Rect(x, y, cw, px(32)), "New game", m, container=panel, object_id="@heading")
-        y += px(44)
-        row_h = px(34)
-        label_w = px(150)
+        x, y, cw = px(16), px(10), rect.width - px(36)
+        UILabel(pygame.Rect(x, y, cw, tx(40)), "New game", m, container=panel, object_id="@heading")
+        y += tx(44)
+        row_h = tx(32)
+        label_w = min(tx(180), cw * 2 // 5)
         rulesets = shipped_rulesets() or [self.ruleset_id]
         UILabel(pygame.Rect(x, y, label_w, row_h), "Ruleset", m, container=panel)
         self.ruleset_menu = UIDropDownMenu(rulesets, self.ruleset_id if self.ruleset_id in rulesets else rulesets[0],
@@ -126,10 +128,15 @@ class MenuScene(Scene):
                                             m, container=panel)
         y += row_h + px(6)
         scen = self.rs.scenario(self.scenario)
-        UITextBox(esc(scen.description), pygame.Rect(x, y, cw, px(96)), m, container=panel, object_id="@small")
-        y += px(106)
-        UILabel(pygame.Rect(x, y, cw, px(28)), "Who plays each faction", m, container=panel)
-        y += px(32)
+        # the description takes the room the rows below leave (they follow the text scale);
+        # with no room for two lines it is left out (the scenario's name stays)
+        below = tx(34) + len(self.rs.factions) * (row_h + px(6)) + row_h + px(8) + tx(46) + px(12)
+        desc_h = min(tx(96), rect.height - y - below - px(6))
+        if desc_h >= tx(44):
+            UITextBox(esc(scen.description), pygame.Rect(x, y, cw, desc_h), m, container=panel, object_id="@small")
+            y += desc_h + px(6)
+        UILabel(pygame.Rect(x, y, cw, tx(30)), "Who plays each faction", m, container=panel)
+        y += tx(34)
         self.seat_menus = {}
         for i, (fid, faction) in enumerate(self.rs.factions.items()):
             UILabel(pygame.Rect(x, y, label_w, row_h), f"{faction.name}  [{i + 1}]", m, container=panel)
@@ -146,37 +153,38 @@ class MenuScene(Scene):
                              key=pygame.K_u, container=panel, tooltip=UMPIRE_TIP)
         if self.umpire:
             umpire.select()  # drawn in the accent colour while an umpire is seated
-        y += row_h + px(14)
-        self.button(pygame.Rect(x, y, cw, px(46)), "Start game  [Enter]", self.start_game, key=pygame.K_RETURN,
+        y += row_h + px(8)
+        self.button(pygame.Rect(x, y, cw, tx(46)), "Start game  [Enter]", self.start_game, key=pygame.K_RETURN,
                     container=panel, object_id="@primary",
                     tooltip="Start a hot-seat game: people pass the computer between their seats; bots play the rest.")
         if self.error:
-            UITextBox(esc(self.error), pygame.Rect(x, y + px(56), cw, px(60)), m, container=panel)
+            UITextBox(esc(self.error), pygame.Rect(x, y + tx(52), cw, px(60)), m, container=panel)
 
     def _build_saves(self, rect: pygame.Rect) -> None:
-        m, px = self.manager, self.app.px
+        m, px, tx = self.manager, self.app.px, self.app.tx
         panel = UIPanel(rect, manager=m)
-        x, y, cw = px(16), px(12), rect.width - px(36)
-        UILabel(pygame.Rect(x, y, cw, px(32)), "Saved games and replays", m, container=panel, object_id="@heading")
-        y += px(44)
-        self.button(pygame.Rect(x, y, cw, px(46)), "Replay history 2022-2024  [H]", self.open_history,
+        x, y, cw = px(16), px(10), rect.width - px(36)
+        UILabel(pygame.Rect(x, y, cw, tx(40)), "Saved games and replays", m, container=panel, object_id="@heading")
+        y += tx(44)
+        self.button(pygame.Rect(x, y, cw, tx(46)), "Replay history 2022-2024  [H]", self.open_history,
                     key=pygame.K_h, container=panel, object_id="@primary",
                     tooltip="Step through the war month by month as any seat saw it, and branch from any turn.")
-        y += px(58)
+        y += tx(46) + px(12)
         self.saves = save_files(self.app.saves_dir)
         items = [describe_save(p) for p in self.saves]
-        list_h = rect.height - y - px(130)
+        list_h = rect.height - y - 2 * tx(40) - px(40)
+        list_top = y
         self.save_list = UISelectionList(pygame.Rect(x, y, cw, list_h), items, m, container=panel)
         y += list_h + px(8)
         half = (cw - px(10)) // 2
-        self.button(pygame.Rect(x, y, half, px(40)), "Load and play  [L]", self.load_selected, key=pygame.K_l,
+        self.button(pygame.Rect(x, y, half, tx(40)), "Load and play  [L]", self.load_selected, key=pygame.K_l,
                     container=panel, tooltip="Continue the selected game where it stopped.")
-        self.button(pygame.Rect(x + half + px(10), y, half, px(40)), "Open as replay  [R]", self.replay_selected,
+        self.button(pygame.Rect(x + half + px(10), y, half, tx(40)), "Open as replay  [R]", self.replay_selected,
                     key=pygame.K_r, container=panel, tooltip="Watch the selected game turn by turn.")
-        y += px(50)
-        self.button(pygame.Rect(x, y, cw, px(40)), "Quit  [Esc]", self.app.quit, key=pygame.K_ESCAPE, container=panel)
+        y += tx(40) + px(10)
+        self.button(pygame.Rect(x, y, cw, tx(40)), "Quit  [Esc]", self.app.quit, key=pygame.K_ESCAPE, container=panel)
         if not self.saves:
-            UILabel(pygame.Rect(x, px(160), cw, px(28)), "No saves yet in " + str(self.app.saves_dir), m,
+            UILabel(pygame.Rect(x, list_top + px(20), cw, tx(30)), "No saves yet in " + str(self.app.saves_dir), m,
                     container=panel, object_id="@small")
         self.bind(pygame.K_DOWN, lambda: self._move_selection(+1))
         self.bind(pygame.K_UP, lambda: self._move_selection(-1))
