@@ -43,7 +43,7 @@ def busy_game_screen(size, scale, tmp_path):
 @pytest.fixture
 def quit_pygame():
     yield
-    pygame.quit()
+    pygame.display.quit()
 
 
 @pytest.mark.parametrize("size,scale", SIZES, ids=[f"{w}x{h}@{s}" for (w, h), s in SIZES])

@@ -37,9 +37,22 @@ class TrackView:
         """A size given for 1280x800, scaled."""
         return max(9, round(size * self.text_scale))
 
+    def fitting(self, size: int, height: int) -> int:
+        """The scaled `size`, made smaller until a line of it fits `height` pixels."""
+        size = self.fs(size)
+        while size > 9 and font(size).get_height() > height:
+            size -= 1
+        return size
+
+    def _blit(self, surface: pygame.Surface, img: pygame.Surface, pos, box: pygame.Rect) -> None:
+        """Draw a text image and note it with the box it must stay in (for the layout tests)."""
+        rect = surface.blit(img, pos)
+        self.texts.append((rect, box))
+
     def draw(self, surface: pygame.Surface, rect: pygame.Rect | Sequence[int],
              view: dict[str, Any]) -> None:
         rect = pygame.Rect(rect)
+        self.texts: list[tuple[pygame.Rect, pygame.Rect]] = []  # (text drawn, box it belongs in)
         old_clip = surface.get_clip()
         surface.set_clip(rect.clip(old_clip) if old_clip else rect)
         try:
@@ -49,9 +62,14 @@ class TrackView:
             lines = [(lid, v) for lid, v in view.get("red_lines", {}).items() if v.get("active")]
             line_h = self.fs(21)
             lines_h = self.fs(28) + line_h * len(lines)
-            ladder = pygame.Rect(inner.x, inner.y, inner.width, max(200, inner.height - lines_h - 10))
+            # the ladder keeps over half the height; the red lines' rows close up to share the rest
+            ladder_h = max(200, round(inner.height * 0.55), inner.height - lines_h - 10)
+            ladder = pygame.Rect(inner.x, inner.y, inner.width, ladder_h)
             self._draw_ladder(surface, ladder, view)
             lines_rect = pygame.Rect(inner.x, ladder.bottom + 10, inner.width, inner.bottom - ladder.bottom - 10)
+            if lines:
+                line_h = max(font(self.fs(13)).get_height() + 4,
+                             min(line_h, (lines_rect.height - self.fs(44)) // len(lines)))
             self._draw_lines(surface, lines_rect, lines, line_h, view)
         finally:
             surface.set_clip(old_clip)
@@ -59,14 +77,18 @@ class TrackView:
     # -------------------------------------------------------------- ladder
 
     def _draw_ladder(self, surface: pygame.Surface, rect: pygame.Rect, view: dict[str, Any]) -> None:
-        surface.blit(font(self.fs(20)).render("Escalation ladder", True, P.TEXT), (rect.x, rect.y))
+        head = font(self.fs(20)).render("Escalation ladder", True, P.TEXT)
         level = view.get("escalation", 0)
         peak = view.get("peak", level)
         floor = view.get("floor", 0)
-        top_y = rect.y + 22
+        top_y = rect.y + head.get_height() + 2
+        self._blit(surface, head, (rect.x, rect.y), pygame.Rect(rect.x, rect.y, rect.width, top_y - rect.y))
         n = len(self.rungs)
         row = (rect.bottom - top_y) / n
-        band_w, num_w, marker_w = 20, 26, 42
+        # the number and marker columns widen with the text; the rung names fit the row height
+        band_w = 20
+        num_w = max(26, font(self.fs(17)).size("15")[0] + 8)
+        marker_w = max(42, font(self.fs(15)).size("NOW")[0] + 16)
         x_band = rect.x + marker_w
         x_num = x_band + band_w + 2
         x_name = x_num + num_w + 6
@@ -97,7 +119,7 @@ class TrackView:
             colour = P.rung_colour(rung.level, self.top)
             num = pygame.Rect(x_num, rr.y + 1, num_w, rr.height - 2)
             surface.fill(colour, num)
-            t = font(self.fs(17)).render(str(rung.level), True, P.text_on(colour))
+            t = font(self.fitting(17, num.height)).render(str(rung.level), True, P.text_on(colour))
             surface.blit(t, t.get_rect(center=num.center))
             current = rung.level == level
             if current:
@@ -108,10 +130,11 @@ class TrackView:
             elif rung.level < floor:
                 surface.fill((232, 232, 232), pygame.Rect(x_name - 2, rr.y + 1, rect.right - x_name + 2, rr.height - 2))
             text_colour = P.text_on(colour) if current else P.TEXT
-            size = self.fs(17 if current else 16)
+            size = self.fitting(17 if current else 16, rr.height)
             name = fit_text(rung.name, size, rect.right - x_name - 6)
             t = font(size).render(name, True, text_colour)
-            surface.blit(t, (x_name, rr.centery - t.get_height() // 2))
+            self._blit(surface, t, (x_name, rr.centery - t.get_height() // 2),
+                       pygame.Rect(x_name, rr.y, rect.right - x_name, rr.height))
             pygame.draw.line(surface, (215, 215, 215), (x_name, rr.bottom - 1), (rect.right, rr.bottom - 1), 1)
 
         # Markers left of the ladder: "NOW" arrow at the current rung, "peak" at the peak.
@@ -142,10 +165,15 @@ class TrackView:
                     line_h: int, view: dict[str, Any]) -> None:
         seat = view.get("seat", "")
         title = "Red lines (active)"
-        surface.blit(font(self.fs(20)).render(title, True, P.TEXT), (rect.x, rect.y))
+        head = font(self.fs(20)).render(title, True, P.TEXT)
+        self._blit(surface, head, (rect.x, rect.y), pygame.Rect(rect.x, rect.y, head.get_width(), head.get_height()))
         hint = font(self.fs(13)).render("credibility as seen by " + seat.replace("_", " "), True, P.TEXT_MUTED)
-        surface.blit(hint, (rect.right - hint.get_width(), rect.y + 4))
-        y = rect.y + self.fs(24)
+        y = rect.y + max(self.fs(24), head.get_height())
+        if head.get_width() + 12 + hint.get_width() <= rect.width:
+            hint_pos = (rect.right - hint.get_width(), rect.y + 4)
+        else:  # no room beside the title: the hint goes under it
+            hint_pos, y = (rect.x, y), y + hint.get_height() + 2
+        self._blit(surface, hint, hint_pos, pygame.Rect(hint_pos, hint.get_size()))
         if not lines:
             surface.blit(font(self.fs(15)).render("none", True, P.TEXT_MUTED), (rect.x, y))
             return
@@ -155,15 +183,18 @@ class TrackView:
             ocol = P.OWNER.get(owner, P.TEXT_MUTED)
             chip = pygame.Rect(rect.x, y + 2, chip_w, line_h - 4)
             surface.fill(ocol, chip)
-            t = font(self.fs(13)).render(P.OWNER_SHORT.get(owner, owner[:4].upper()), True, P.text_on(ocol))
+            t = font(self.fitting(13, chip.height)).render(P.OWNER_SHORT.get(owner, owner[:4].upper()), True,
+                                                          P.text_on(ocol))
             surface.blit(t, t.get_rect(center=chip.center))
 
             bar = pygame.Rect(rect.right - bar_w - cross_w, y + 4, bar_w, line_h - 8)
             name_x = chip.right + 6
             rl = self.rs.red_lines.get(lid)
-            name = fit_text(rl.name if rl else lid, self.fs(15), bar.x - name_x - 6)
-            t = font(self.fs(15)).render(name, True, P.TEXT)
-            surface.blit(t, (name_x, y + (line_h - t.get_height()) // 2))
+            size = self.fitting(15, line_h)
+            name = fit_text(rl.name if rl else lid, size, bar.x - name_x - 6)
+            t = font(size).render(name, True, P.TEXT)
+            self._blit(surface, t, (name_x, y + (line_h - t.get_height()) // 2),
+                       pygame.Rect(name_x, y, bar.x - name_x, line_h))
 
             cred = max(0.0, min(1.0, float(entry.get("credibility", 0.0))))
             surface.fill(P.CREDIBILITY_EMPTY, bar)

@@ -159,7 +159,7 @@ class GameScene(Scene):
         self.log = UITextBox(D.log_html(self.rs, news, self._month), L["log"], m)
         if not self.readonly:
             t = L["title"]
-            bw, bh = px(96), t.height - px(8)
+            bw, bh = self.title_button_w, t.height - px(8)  # wide enough for the text size
             self.button((t.right - bw - px(4), t.y + px(4), bw, bh), "Menu [Esc]", self.ask_leave, key=pygame.K_ESCAPE,
                         tooltip="Back to the main menu (the game is autosaved every turn).")
             self.button((t.right - 2 * bw - px(10), t.y + px(4), bw, bh), "Save [F2]", self.open_save_window,
@@ -171,6 +171,11 @@ class GameScene(Scene):
                 self.open_save_window()
         else:
             UITextBox(D.orders_html(self.rs, self.readonly_orders, self.view["turn"] - 1), L["orders"], m)
+
+    @property
+    def title_button_w(self) -> int:
+        """The Save and Menu buttons' width: their text grows with the text scale."""
+        return max(self.app.px(96), self.app.tx(100))
 
     def _grow_panel(self, height: int) -> None:
         """Give the phase panel `height` (at 1280x800) of the middle column; the map keeps 240 or more."""
@@ -197,25 +202,27 @@ class GameScene(Scene):
             self._build_reactions(panel, rect)
 
     def _build_orders(self, panel, rect: pygame.Rect) -> None:
-        m, px = self.manager, self.app.px
+        m, px, tx = self.manager, self.app.px, self.app.tx
         pad = px(8)
-        list_w = rect.width * 9 // 20
-        row_h = px(34)
+        # large text needs a wider list for the longest action names; the detail box wraps
+        list_w = rect.width * (11 if self.app.text_scale > 1.2 else 9) // 20
+        row_h = max(px(34), tx(26))
         # list/detail, the argument line (32 + 6), the picked orders (two lines: 52 + 6) and the button row
         picks_h = px(52)
-        body_h = rect.height - 3 * pad - px(26) - px(38) - picks_h - px(6) - row_h - px(6)
-        UILabel(pygame.Rect(pad, pad, list_w, px(26)), f"Orders: {len(self.options)} actions possible", m,
+        head_h = max(px(26), tx(24))
+        body_h = rect.height - 3 * pad - head_h - px(38) - picks_h - px(6) - row_h - px(6)
+        UILabel(pygame.Rect(pad, pad, list_w, head_h), f"Orders: {len(self.options)} actions possible", m,
                 container=panel, object_id="@small")
         items = [self._option_label(o) for o in self.options]
-        self.action_list = UISelectionList(pygame.Rect(pad, pad + px(26), list_w, body_h), items, m,
+        self.action_list = UISelectionList(pygame.Rect(pad, pad + head_h, list_w, body_h), items, m,
                                            container=panel, default_selection=self._selected_label())
         option = self._selected_option()
         detail = (D.action_html(self.rs, self.view, self.seat, option) if option else
                   "Choose an action in the list (Up/Down keys or a click). Its cost, escalation and the "
                   "red lines it touches appear here.")
-        self.detail = UITextBox(detail, pygame.Rect(pad * 2 + list_w, pad, rect.width - list_w - 3 * pad, body_h + px(26)),
+        self.detail = UITextBox(detail, pygame.Rect(pad * 2 + list_w, pad, rect.width - list_w - 3 * pad, body_h + head_h),
                                 m, container=panel)
-        y = pad + px(26) + body_h + px(6)
+        y = pad + head_h + body_h + px(6)
         label_w = min(rect.width // 3, round(158 * self.app.ui_scale))  # follows the text size
         UILabel(pygame.Rect(pad, y, label_w, px(32)), "Argument (optional):", m, container=panel)
         self.argument_entry = UITextEntryLine(
@@ -582,7 +589,7 @@ class GameScene(Scene):
         v = self.view
         left = self.readonly_title or f"{v['date']}  Turn {v['turn']}  {v['phase'].capitalize()}"
         right = f"Cohesion {v['cohesion']}   Seat: {seat_name(self.rs, v['seat'])}"
-        reserve = 0 if self.readonly else self.app.px(210)
+        reserve = 0 if self.readonly else 2 * self.title_button_w + self.app.px(18)
         self.board.draw_title(surface, L["title"], left, right, reserve_right=reserve)
         self._draw_hover(surface)
         self._draw_notice(surface)

@@ -184,8 +184,10 @@ class MenuScene(Scene):
         y += tx(40) + px(10)
         self.button(pygame.Rect(x, y, cw, tx(40)), "Quit  [Esc]", self.app.quit, key=pygame.K_ESCAPE, container=panel)
         if not self.saves:
-            UILabel(pygame.Rect(x, list_top + px(20), cw, tx(30)), "No saves yet in " + str(self.app.saves_dir), m,
-                    container=panel, object_id="@small")
+            # a text box, which wraps: the folder's path can be long
+            UITextBox(esc("No saves yet in " + str(self.app.saves_dir)),
+                      pygame.Rect(x + px(4), list_top + px(4), cw - px(8), min(list_h - px(8), tx(80))), m,
+                      container=panel, object_id="@small")
         self.bind(pygame.K_DOWN, lambda: self._move_selection(+1))
         self.bind(pygame.K_UP, lambda: self._move_selection(-1))
 

@@ -1,0 +1,105 @@
+"""Every label and button text fits its box on every main screen at the sizes seminars use:
+1366x768 and 1920x1080, text scale 1.0 to 1.5 (a clipped button or label is a defect)."""
+
+import os
+
+os.environ["SDL_VIDEODRIVER"] = "dummy"
+os.environ["SDL_AUDIODRIVER"] = "dummy"
+
+import pygame
+import pytest
+from attrs import evolve
+from pygame_gui.elements import UIButton, UILabel
+
+from wargame.client.app import App
+from wargame.client.scenes.game import GameScene
+from wargame.client.scenes.gameover import GameOverScene
+from wargame.client.scenes.handover import HandoverScene
+from wargame.client.scenes.menu import MenuScene
+from wargame.client.scenes.replay import ReplayScene
+from wargame.client.session import Session
+from wargame.persist import SavedGame, load_save, saves_home
+from wargame.persist.game import branch
+from wargame.ruleset import load_ruleset
+
+SIZES = [((1366, 768), 1.0), ((1366, 768), 1.3), ((1366, 768), 1.5),
+         ((1920, 1080), 1.0), ((1920, 1080), 1.3), ((1920, 1080), 1.5)]
+HISTORY = saves_home() / "history-2022-2024.wgsave"
+
+
+def clipped(app) -> list[str]:
+    """The texts of labels and buttons wider or taller than their boxes."""
+    out = []
+    screen = app.screen.get_rect()
+    for element in app.manager.get_sprite_group().sprites():
+        if not isinstance(element, (UILabel, UIButton)) or not element.visible:
+            continue
+        text = element.text or ""
+        if not text.strip():
+            continue
+        w, h = element.font.size(text)
+        if w > element.rect.width - 2 or h > element.rect.height:
+            out.append(f"{type(element).__name__} {text!r}: text {w}x{h}, box {element.rect.size}")
+        container = element.ui_container.get_rect() if element.ui_container is not None else screen
+        in_a_list = "selection_list" in element.element_ids  # scrolled: partly hidden is fine
+        if not in_a_list and (not container.contains(element.rect) or not screen.contains(element.rect)):
+            out.append(f"{type(element).__name__} {text!r}: box {element.rect} outside {container}")
+    return out
+
+
+def game_screen(app):
+    game = branch(load_save(HISTORY), 17)
+    game.header = evolve(game.header, seats={f: ("human" if f == "ukraine" else "doctrine")
+                                             for f in game.header.seats})
+    app.switch(GameScene(app, Session.start(game)))
+    app.pump()
+    if isinstance(app.scene, HandoverScene):
+        app.scene.ready()
+        app.pump()
+
+
+def game_over(app):
+    rs = load_ruleset("default")
+    game, events = SavedGame.new(rs, seed=11, seats={f: "doctrine" for f in rs.factions}, title="Spring 2024")
+    session = Session.start(game, events)
+    session.play_bots()
+    app.switch(GameOverScene(app, session))
+
+
+SCREENS = {
+    "menu": lambda app: app.switch(MenuScene(app)),
+    "game": game_screen,
+    "replay": lambda app: app.switch(ReplayScene(app, load_save(HISTORY), path=HISTORY)),
+    "gameover": game_over,
+}
+
+
+@pytest.mark.parametrize("screen", list(SCREENS))
+@pytest.mark.parametrize("size,scale", SIZES, ids=[f"{w}x{h}@{s}" for (w, h), s in SIZES])
+def test_every_label_fits_its_box(screen, size, scale, tmp_path):
+    app = App(size, saves_dir=tmp_path, window=False, text_scale=scale)
+    try:
+        SCREENS[screen](app)
+        for _ in range(3):
+            app.pump()
+        assert clipped(app) == []
+    finally:
+        pygame.display.quit()
+
+
+@pytest.mark.parametrize("size,scale", SIZES, ids=[f"{w}x{h}@{s}" for (w, h), s in SIZES])
+def test_the_ladder_and_red_lines_fit_their_rows(size, scale, tmp_path):
+    """The escalation track is drawn, not widgets: each rung name, red-line name and heading
+    stays in its row and none covers another."""
+    app = App(size, saves_dir=tmp_path, window=False, text_scale=scale)
+    try:
+        game_screen(app)
+        app.pump()
+        texts = app.scene.board.track.texts
+        assert len(texts) >= 16 + 2  # every rung and both headings
+        for text, box in texts:
+            assert box.inflate(2, 2).contains(text), (text, box)
+        rects = [t for t, _ in texts]
+        assert not [(a, b) for i, a in enumerate(rects) for b in rects[i + 1:] if a.colliderect(b)]
+    finally:
+        pygame.display.quit()
