@@ -28,16 +28,27 @@ TURN_STEPS = (1, 2, 3, 4, 6, 12, 24, 48)
 
 _FONT_DIR = None
 _FONTS: dict[tuple[int, bool], pygame.font.Font] = {}
+_FORGET_ON_QUIT = False
+
+
+def _forget_fonts() -> None:
+    """Run by pygame.quit(): fonts die with it, so a later init must open them again."""
+    global _FORGET_ON_QUIT
+    _FONTS.clear()
+    _FORGET_ON_QUIT = False
 
 
 def ui_font(size: int, bold: bool = False) -> pygame.font.Font:
     """Noto Sans at `size` pixels (pygame's default font if the file is missing), cached."""
-    global _FONT_DIR
+    global _FONT_DIR, _FORGET_ON_QUIT
     if not pygame.font.get_init():
         pygame.font.init()
     size = max(8, int(size))
     key = (size, bold)
     if key not in _FONTS:
+        if not _FORGET_ON_QUIT:  # pygame drops its quit hooks after each quit
+            pygame.register_quit(_forget_fonts)
+            _FORGET_ON_QUIT = True
         if _FONT_DIR is None:
             import pygame_gui
 

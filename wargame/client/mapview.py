@@ -33,18 +33,30 @@ _TEXTS: dict[tuple, pygame.Surface] = {}
 _TEXT_CACHE_MAX = 4096
 
 
+_FORGET_ON_QUIT = False
+
+
 def reset_fonts() -> None:
-    """Forget cached fonts: they die with pygame.quit(), and a new App may start pygame again."""
+    """Forget cached fonts and texts: they die with pygame.quit(), which runs this."""
+    global _FORGET_ON_QUIT
     _FONTS.clear()
     _TEXTS.clear()
+    _FORGET_ON_QUIT = False
+    from . import chart
+
+    chart._forget_fonts()
 
 
 def font(size: int, italic: bool = False) -> pygame.font.Font:
     """pygame's default font (always available), cached by size."""
     if not pygame.font.get_init():
         pygame.font.init()
+    global _FORGET_ON_QUIT
     key = (size, italic)
     if key not in _FONTS:
+        if not _FORGET_ON_QUIT:  # pygame drops its quit hooks after each quit
+            pygame.register_quit(reset_fonts)
+            _FORGET_ON_QUIT = True
         f = pygame.font.Font(None, size)
         f.set_italic(italic)
         _FONTS[key] = f
