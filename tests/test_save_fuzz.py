@@ -25,7 +25,6 @@ from __future__ import annotations
 import functools
 import os
 import random
-import time
 import tracemalloc
 from pathlib import Path
 
@@ -46,7 +45,6 @@ REPO = Path(__file__).resolve().parents[1]
 TINY = REPO / "tests" / "data" / "rulesets" / "tiny"
 FUZZ_EXAMPLES = 10_000
 SLOW_EXAMPLES = int(os.environ.get("WARGAME_FUZZ_EXAMPLES", "3000"))
-SECOND = 1.0  # every load answers within this, valid or not
 MEMORY = 32 * 1024 * 1024  # and allocates no more than this (the files are ~20-200 kB)
 
 
@@ -119,26 +117,17 @@ def assert_one_line(exc: SaveError) -> None:
     assert text and text.isprintable() and len(text) < 400, text  # one line, no control characters
 
 
-def timed_load(blob: bytes):
-    """load_bytes(blob) and its time; a slow answer is timed again, so a busy machine does not fail us."""
-    best = None
-    for _attempt in range(2):
-        start = time.perf_counter()
-        try:
-            result = load_bytes(blob)
-        except SaveError as exc:
-            result = exc
-        elapsed = time.perf_counter() - start
-        best = elapsed if best is None else min(best, elapsed)
-        if best < SECOND:
-            break
-    return result, best
+def load_or_error(blob: bytes):
+    """load_bytes(blob), or the SaveError it raised. (How fast that is: bench/hostile.py.)"""
+    try:
+        return load_bytes(blob)
+    except SaveError as exc:
+        return exc
 
 
 def check_file(blob: bytes, *, exercise: bool = True) -> str:
-    """Load an untrusted file: SaveError or a usable game, within a second. Returns which."""
-    result, elapsed = timed_load(blob)
-    assert elapsed < SECOND, f"loading took {elapsed:.2f} s"
+    """Load an untrusted file: SaveError or a usable game. Returns which."""
+    result = load_or_error(blob)
     if isinstance(result, SaveError):
         assert_one_line(result)
         return "error"
@@ -242,30 +231,26 @@ BAD_FILES = bad_files()
 
 
 @pytest.mark.parametrize("name", sorted(BAD_FILES))
-def test_bad_file_gives_save_error_quickly_and_small(name):
+def test_bad_file_gives_save_error_and_allocates_little(name):
     blob = BAD_FILES[name]
     load_bytes(base_save())  # warm up: the codec builds its structuring functions on first use
     tracemalloc.start()
-    start = time.perf_counter()
     try:
         with pytest.raises(SaveError) as info:
             load_bytes(blob)
-        elapsed = time.perf_counter() - start
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
     assert_one_line(info.value)
-    assert elapsed < SECOND, f"{name}: {elapsed:.2f} s"
     assert peak < MEMORY, f"{name}: {peak / 1e6:.1f} MB allocated"
 
 
-def test_crafted_ruleset_with_many_bad_entries_is_refused_quickly():
+def test_crafted_ruleset_with_many_bad_entries_is_refused():
     body = fileformat.unpack(base_save())
     ruleset = {**body["ruleset"], "actions.toml": {"action": [0] * 15_000}}
     crafted = {**body, "ruleset": ruleset, "header": {**body["header"], "ruleset_hash": content_hash(ruleset)}}
-    result, elapsed = timed_load(body_file(msgpack.packb(crafted, use_bin_type=True)))
+    result = load_or_error(body_file(msgpack.packb(crafted, use_bin_type=True)))
     assert isinstance(result, SaveError)
-    assert elapsed < SECOND, f"{elapsed:.1f} s"
 
 
 def test_newer_version_says_so():
