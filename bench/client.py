@@ -34,8 +34,9 @@ def game_screen(app: App) -> GameScene:
     """A hot-seat game branched from history at turn 17 (a busy map), Ukraine at the screen."""
     history = load_save(saves_home() / "history-2022-2024.wgsave")
     game = branch(history, 17)
+    # factions only: the branch would seat an umpire (the record has rulings), whose desk comes first
     game.header = evolve(game.header, seats={f: ("human" if f == "ukraine" else "doctrine")
-                                             for f in game.header.seats})
+                                             for f in game.ruleset.factions})
     scene = GameScene(app, Session.start(game))
     app.switch(scene)
     app.tick(0.0)

@@ -50,7 +50,7 @@ def clipped(app) -> list[str]:
 def game_screen(app):
     game = branch(load_save(HISTORY), 17)
     game.header = evolve(game.header, seats={f: ("human" if f == "ukraine" else "doctrine")
-                                             for f in game.header.seats})
+                                             for f in game.ruleset.factions})
     app.switch(GameScene(app, Session.start(game)))
     app.pump()
     if isinstance(app.scene, HandoverScene):

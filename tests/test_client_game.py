@@ -155,6 +155,37 @@ def test_pick_undo_and_map_click(app, rs, tmp_path):
     assert not [o for o in session.state.orders if o.faction == "ukraine"], "undo must leave the engine untouched"
 
 
+def test_enter_in_the_argument_line_picks_the_order_once(app, rs, tmp_path):
+    session = new_session(rs, tmp_path, humans=("ukraine",))
+    app.switch(GameScene(app, session))
+    app.pump()
+    scene = play_screen(app)
+    press(app, pygame.K_DOWN)
+    chosen = scene.selected
+    click(app, scene.argument_entry.rect.center)
+    assert scene.typing()
+    for ch in "hold the line":
+        pygame.event.post(pygame.event.Event(pygame.TEXTINPUT, text=ch))
+    app.pump()
+    # Enter held a moment, as SDL sends it: a KEYDOWN, an auto-repeat, then the KEYUP
+    for etype in (pygame.KEYDOWN, pygame.KEYDOWN, pygame.KEYUP):
+        pygame.event.post(pygame.event.Event(etype, key=pygame.K_RETURN, mod=0, unicode="\r", scancode=0))
+        app.pump()
+    app.pump()
+    assert [(p.action, p.rationale) for p in scene.picks] == [(chosen, "hold the line")]
+    capacity = scene.preview_view["factions"]["ukraine"]["capacity_left"]
+    press(app, pygame.K_RETURN)  # the next Enter: nothing is chosen, so nothing is paid twice
+    assert len(scene.picks) == 1, "the next Enter picked the same order again"
+    assert scene.preview_view["factions"]["ukraine"]["capacity_left"] == capacity
+    assert not scene.typing() and scene.argument == ""
+    press(app, pygame.K_DOWN)  # choosing the same action again, on purpose, picks it again
+    press(app, pygame.K_UP)
+    assert scene.selected == chosen
+    press(app, pygame.K_RETURN)
+    assert [p.action for p in scene.picks] == [chosen, chosen]
+    assert scene.picks[1].rationale == ""  # the argument went with the first order only
+
+
 def test_handover_and_seat_screens_show_no_other_seats_secrets(app, rs, tmp_path):
     session = new_session(rs, tmp_path, humans=SEATS, seed=11)
     app.switch(GameScene(app, session))

@@ -28,7 +28,7 @@ def busy_game_screen(size, scale, tmp_path):
     history = load_save(saves_home() / "history-2022-2024.wgsave")
     game = branch(history, 17)
     game.header = evolve(game.header, seats={f: ("human" if f == "ukraine" else "doctrine")
-                                             for f in game.header.seats})
+                                             for f in game.ruleset.factions})
     app = App(size, saves_dir=tmp_path, window=False, text_scale=scale)
     scene = GameScene(app, Session.start(game))
     app.switch(scene)

@@ -339,8 +339,9 @@ def test_continue_from_turn_17_branches_a_new_game(app, viewer, history, tmp_pat
     game = scene.session.game
     assert game.header.parent_id == history.header.game_id
     assert game.header.branch_turn == 17
+    # the record has the umpire's pins, so the branch has an umpire seat to go on ruling
     assert game.header.seats == {"russia": "doctrine", "ukraine": "human", "nato_hawk": "random",
-                                 "nato_cautious": "human"}
+                                 "nato_cautious": "human", "umpire": "human"}
     assert game.turns == 17 and state_hash(game.state) == history.hashes[17]
     assert scene.session.autosaver.folder == tmp_path
     assert set(scene.session.bots) == {"russia", "nato_hawk"}
@@ -426,3 +427,54 @@ def test_a_damaged_later_snapshot_gives_a_message_not_a_crash(app, history):
     press(app, pygame.K_ESCAPE)
     press(app, pygame.K_END)  # the other turns still show
     assert_shows(viewer, 35, "umpire")
+
+
+def test_a_branch_keeps_an_umpire_and_its_recorded_turns_count_as_history(app, viewer, history, tmp_path):
+    """Continue the history save at turn 30 with bots: the record has the umpire's pins, so the
+    branch seats an umpire, and its game-over and report say turns 1-30 are history, not bot play."""
+    from wargame.client.scenes.game import GameScene
+    from wargame.client.scenes.gameover import GameOverScene
+    from wargame.client.scenes.handover import HandoverScene
+    from wargame.persist import save_game
+    from wargame.report import make_report
+
+    turn = 30
+    press(app, pygame.K_t)
+    type_text(app, str(turn))
+    press(app, pygame.K_RETURN)
+    press(app, pygame.K_c)
+    labels = [getattr(e, "text", "") or "" for e in app.manager.get_sprite_group().sprites()]
+    assert "Keys 1-4 change a seat. An umpire sits too." in labels
+    for key in (pygame.K_1, pygame.K_2, pygame.K_3, pygame.K_4):
+        press(app, key)  # every faction: Human -> Bot (doctrine)
+    assert set(viewer.choosing.values()) == {"doctrine"}
+    press(app, pygame.K_RETURN)
+    session = app.scene.session
+    assert session.game.header.seats["umpire"] == "human" and session.has_umpire
+    assert session.game.header.branch_turn == turn
+    seen_desk = False
+    for _ in range(120):  # the umpire is the only person: release each checkpoint with F
+        scene = app.scene
+        if isinstance(scene, GameOverScene):
+            break
+        if isinstance(scene, HandoverScene):
+            press(app, pygame.K_RETURN)
+            continue
+        assert isinstance(scene, GameScene) and scene.seat == "umpire"
+        seen_desk = True
+        press(app, pygame.K_f)
+    assert isinstance(app.scene, GameOverScene) and seen_desk
+    texts = "\n".join(getattr(e, "html_text", "") or "" for e in app.manager.get_sprite_group().sprites())
+    assert f"Of these, turns 1–{turn} are history" in texts
+    assert f"Russia (history (turns 1–{turn}), then doctrine)" in texts
+    assert "Russia (doctrine)" not in texts
+    # the after-action report of the branch says the same
+    save_game(tmp_path / "branch.wgsave", session.game)
+    report, _ = make_report(tmp_path / "branch.wgsave", tmp_path / "report", HISTORY)
+    assert {s.controller for s in report.seats} == {f"history (turns 1–{turn}), then doctrine"}
+    assert report.recorded_turns == turn
+    md = (tmp_path / "report" / "report.md").read_text("utf-8")
+    assert f"turns 1–{turn} replayed from the game this one branched from" in md
+    heading = {log.turn: line for log in report.turn_logs for line in md.splitlines()
+               if line.startswith("#") and f"Turn {log.turn}: {log.month}" in line}
+    assert "(history" in heading[turn] and "(history" not in heading[turn + 1]

@@ -15,7 +15,7 @@ import pytest
 
 import wargame
 from wargame.bots import make_bots
-from wargame.engine import seats_to_act, state_hash
+from wargame.engine import UMPIRE_SEAT, seats_to_act, state_hash
 from wargame.persist import (
     FORMAT_VERSION,
     Autosaver,
@@ -24,6 +24,7 @@ from wargame.persist import (
     SavedGame,
     branch,
     latest_autosave,
+    saves_home,
     load_bytes,
     load_save,
     save_game,
@@ -252,6 +253,21 @@ def test_branch_shares_the_history_and_plays_on(tmp_path):
     again = branch(loaded, turn)
     assert (again.header.parent_id, again.header.branch_turn) == (loaded.header.game_id, turn)
     assert verify(load_bytes(to_bytes(again)))[0]
+
+
+def test_a_branch_takes_new_seats_and_an_umpire_when_the_record_had_one():
+    rs = ruleset()
+    game = play(rs, "doctrine", 0)
+    humans = {f: "human" for f in rs.factions}
+    b = branch(game, 5, seats=humans)
+    assert b.header.seats == humans  # no umpire ran the parent: none sits in the branch
+    assert game.header.seats == {f: "doctrine" for f in rs.factions}  # the parent is untouched
+    history = load_save(saves_home() / "history-2022-2024.wgsave")
+    assert UMPIRE_SEAT not in history.header.seats  # the history's umpire is in its record, as pins
+    b = branch(history, 10, seats=humans)
+    assert b.header.seats == {**humans, UMPIRE_SEAT: "human"} and b.header.branch_turn == 10
+    again = load_bytes(to_bytes(b))
+    assert again.header.seats == b.header.seats and again.header.branch_turn == 10
 
 
 def test_branch_at_the_start_and_refusals():

@@ -21,6 +21,26 @@ def faction_name(rs, fid: str) -> str:
     return "the umpire" if fid == "umpire" else (fid.replace("_", " ") or "nobody")
 
 
+def recorded_turns(header) -> int:
+    """How many of a game's first turns are another game's record: a branch's turns up to the
+    point it branched at, replayed from its parent, not played by its own seats."""
+    return (header.branch_turn or 0) if header.parent_id else 0
+
+
+def turn_span(last: int) -> str:
+    return "turn 1" if last == 1 else f"turns 1–{last}"
+
+
+def played_by(header, fid: str) -> str:
+    """Who played a faction: its seat's controller, and in a branch "history" for the recorded
+    turns (a doctrine bot that took over at turn 18 did not play turns 1-17)."""
+    controller = header.seats.get(fid, "?")
+    recorded = recorded_turns(header)
+    if not recorded or controller == "history":
+        return controller
+    return f"history ({turn_span(recorded)}), then {controller}"
+
+
 def headline(rs, outcome: str | None) -> str:
     if outcome is None:
         return "The game has not ended"

@@ -17,6 +17,7 @@ import pygame
 import pygame_gui
 
 from . import palette as P
+from .keys import KeyGate
 from .mapview import reset_fonts
 from .theme import build_theme, font_size
 
@@ -27,6 +28,8 @@ IDLE_WAIT_MS = 400  # the longest the loop sleeps with nothing to do
 TOOLTIP_WINDOW_MS = 2000  # keep redrawing this long after an event, for tooltips
 FRAME_MS = 33  # while a scene animates
 TEXT_ENTRIES = (pygame_gui.elements.UITextEntryLine, pygame_gui.elements.UITextEntryBox)
+# typed at a screen that has gone: after a scene switch these are dropped, not given to the new one
+STALE_AFTER_SWITCH = (pygame.KEYDOWN, pygame.TEXTINPUT)
 
 
 class Scene:
@@ -127,6 +130,7 @@ class App:
         self.clock = pygame.time.Clock()
         self.message: str = ""  # a one-line notice shown by scenes that have room for it
         self.last_event_ms = 0
+        self.key_gate = KeyGate()
 
     # --- sizes and scale ----------------------------------------------------------------------
     @property
@@ -188,6 +192,10 @@ class App:
         self.manager = self._new_manager()
         scene.build()
         self.dirty = True
+        # keys pressed while the switch was under way were meant for the screen that has gone
+        # (a second Esc on the way to the menu must not quit from it)
+        for event in pygame.event.get(eventtype=STALE_AFTER_SWITCH):
+            self.key_gate.swallow(event)
 
     def quit(self) -> None:
         self.running = False
@@ -200,6 +208,10 @@ class App:
         if event.type == pygame.VIDEORESIZE and self.window:
             self.resize((event.w, event.h))
             return
+        if event.type in (pygame.KEYDOWN, pygame.KEYUP):
+            typing = self.scene is not None and self.scene.typing()
+            if not self.key_gate.admit(event, typing=typing):
+                return  # a repeat, or the same key again in this frame: one press acts once
         if event.type == pygame.KEYDOWN and event.mod & pygame.KMOD_CTRL:
             if event.key in (pygame.K_EQUALS, pygame.K_PLUS, pygame.K_KP_PLUS):
                 self.change_text_scale(+1)
@@ -216,9 +228,20 @@ class App:
 
     def pump(self, dt: float = 0.0) -> bool:
         """Handle every queued event, update, and draw if anything changed. Returns whether it drew."""
-        for event in pygame.event.get():
-            self.handle(event)
+        self.handle_all(pygame.event.get())
         return self.tick(dt)
+
+    def handle_all(self, events: list[pygame.event.Event]) -> None:
+        """One frame's events. Keys queued behind one that switched the scene are dropped."""
+        self.key_gate.new_frame()
+        scene = self.scene
+        for event in events:
+            if not self.running:
+                break
+            if self.scene is not scene and event.type in STALE_AFTER_SWITCH:
+                self.key_gate.swallow(event)
+                continue
+            self.handle(event)
 
     def tick(self, dt: float) -> bool:
         if self.scene is not None:
@@ -247,10 +270,7 @@ class App:
             first = pygame.event.wait(FRAME_MS if animating else IDLE_WAIT_MS)
             events = ([first] if first.type != pygame.NOEVENT else []) + pygame.event.get()
             dt = self.clock.tick() / 1000.0
-            for event in events:
-                self.handle(event)
-                if not self.running:
-                    break
+            self.handle_all(events)
             # pygame_gui needs update() and a redraw to show a tooltip after the pointer rests;
             # two seconds after the last event the loop stops redrawing altogether
             if not events and pygame.time.get_ticks() - self.last_event_ms < TOOLTIP_WINDOW_MS:

@@ -18,10 +18,11 @@ from attrs import evolve, field, frozen
 
 from .. import __version__
 from ..text import printable
-from ..engine import UMPIRE_TYPES, GameState, apply, new_game, state_hash
+from ..engine import UMPIRE_SEAT, UMPIRE_TYPES, GameState, apply, new_game, state_hash
 from ..engine import errors as E
 from ..engine.errors import IllegalInput
 from ..engine.events import CAUSE_KINDS, Event
+from ..engine.inputs import UMPIRE_FORCING
 from ..engine.state import PHASE_OVER
 from ..engine.turn import NUCLEAR, TURN_LIMIT
 from ..ruleset import Ruleset, RulesetError
@@ -300,16 +301,31 @@ def _one_line(text: str, limit: int = 160) -> str:
     return printable(text, limit)
 
 
-def branch(game: SavedGame, turn: int, *, title: str = "") -> SavedGame:
-    """A new game that shares `game`'s history up to `turn` and continues from there."""
+def branch(game: SavedGame, turn: int, *, title: str = "", seats: dict[str, str] | None = None) -> SavedGame:
+    """A new game that shares `game`'s history up to `turn` and continues from there.
+
+    `seats` says who plays each faction from here on (the parent's seats by default). The header
+    keeps the branch turn: the turns up to it are the parent's record, not the new seats' play.
+    A parent that had an umpire, or whose record holds the umpire's rulings (the history save's
+    pins), gives its branch a human umpire seat, so the game can go on being run the same way.
+    """
     st = game.state_at(turn)
     if st.outcome is not None:
         raise SaveError(f"the game is over at turn {turn} ({st.outcome}): nothing to continue")
+    seats = {**(game.header.seats if seats is None else seats)}
+    if umpire_in_record(game):
+        seats[UMPIRE_SEAT] = "human"
     header = evolve(game.header, game_id=uuid.uuid4().hex, created=now_iso(), parent_id=game.header.game_id,
-                    branch_turn=turn, title=title or f"{game.header.title or 'game'} (branch at turn {turn})")
+                    branch_turn=turn, seats=seats,
+                    title=title or f"{game.header.title or 'game'} (branch at turn {turn})")
     inputs = [li for li in game.inputs if li.turn <= turn]
     captions = {t: c for t, c in game.captions.items() if t <= turn}
     return SavedGame(header, game.ruleset, inputs, game.snapshots[:turn + 1], game.hashes[:turn + 1], st, captions)
+
+
+def umpire_in_record(game: SavedGame) -> bool:
+    """Whether an umpire ran `game`: a seated one, or rulings in its record (a history file's pins)."""
+    return UMPIRE_SEAT in game.header.seats or any(isinstance(li.input, UMPIRE_FORCING) for li in game.inputs)
 
 
 def verify(game: SavedGame) -> tuple[bool, int | None, str]:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ..debrief import (faction_name, headline, line_verdict, outcome_text, payoff_note, payoff_rows, trigger_text,
-                       why)
+from ..debrief import (faction_name, headline, line_verdict, outcome_text, payoff_note, payoff_rows, played_by,
+                       recorded_turns, trigger_text, why)
 from ..engine import UMPIRE, month_label
 from ..engine.events import EventKind as K
 from ..engine.inputs import UMPIRE_FORCING, UMPIRE_TYPES, Order, React, Vote
@@ -249,7 +249,7 @@ def collect(game: SavedGame, comparison: Comparison | None = None) -> Report:
         ruleset=f"{rs.info.name} {rs.info.version}",
         game_id=h.game_id, seed=h.seed, created=h.created,
         first_month=turn_month(rs, start, 1), last_month=turn_month(rs, end, last), turns=game.turns,
-        seats=tuple(Seat(f, faction_name(rs, f), h.seats.get(f, "?")) for f in rs.factions),
+        seats=tuple(Seat(f, faction_name(rs, f), played_by(h, f)) for f in rs.factions),
         outcome=end.outcome, headline=headline(rs, end.outcome),
         outcome_text=outcome_text(rs, end.outcome), why=tuple(why(rs, end)),
         trigger=trigger_text(rs, end.nuclear_trigger) if end.outcome == "nuclear_exchange" else "",
@@ -258,5 +258,5 @@ def collect(game: SavedGame, comparison: Comparison | None = None) -> Report:
         rung_names=tuple(r.name for r in rs.rungs),
         rises=tuple(passed["rises"]), crossings=tuple(passed["crossings"]), hidden=tuple(_hidden(rs, start, end)),
         turn_logs=tuple(passed["logs"]), umpire=tuple(passed["umpire"]), maps=tuple(_maps(rs, states, peak_turn)),
-        parent_id=h.parent_id, comparison=comparison,
+        parent_id=h.parent_id, comparison=comparison, recorded_turns=recorded_turns(h),
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from attrs import frozen
 
+from ..debrief import turn_span
 from .collect import Report
 
 
@@ -126,6 +127,8 @@ def _summary(r: Report) -> list[Block]:
         ("Scenario", r.scenario),
         ("Ruleset", r.ruleset),
         ("Dates", f"{r.first_month} to {r.last_month}, {r.turns} turn{'s' if r.turns != 1 else ''}"),
+        *([("History", f"{turn_span(r.recorded_turns)} replayed from the game this one branched from, "
+                       f"not played by the seats below")] if r.recorded_turns else []),
         ("Seed", str(r.seed)),
         ("Created", r.created),
         ("Game id", r.game_id),
@@ -270,7 +273,8 @@ def _orders(r: Report) -> list[Block]:
              "engine's rules and dice."),
     ]
     for log in r.turn_logs:
-        out.append(Heading(3, f"Turn {log.turn}: {log.month}"))
+        recorded = " (history)" if log.turn <= r.recorded_turns else ""  # the summary says whose history
+        out.append(Heading(3, f"Turn {log.turn}: {log.month}{recorded}"))
         if log.caption:
             out.append(Quote(log.caption))
         if not log.rows:

@@ -149,3 +149,4 @@ class Report:
     maps: tuple[MapShot, ...]
     parent_id: str | None
     comparison: Comparison | None
+    recorded_turns: int = 0  # a branch's first turns, replayed from its parent: history, not its seats' play

@@ -55,6 +55,7 @@ class GameScene(Scene):
         self.seat: str | None = seat  # the seat at the screen
         self.picks: list[Order] = []
         self.selected: str | None = None  # action id highlighted in the orders list
+        self.list_cursor: str | None = None  # the action last picked: Up and Down go on from there
         self.target_index = 0
         self.hover: str | None = None
         self.notice = "Resumed from the save." if resumed else ""
@@ -109,7 +110,7 @@ class GameScene(Scene):
             raise RuntimeError("the game waits for nobody")
         changed = nxt != self.seat
         self.seat = nxt
-        self.picks, self.selected, self.target_index = [], None, 0
+        self.picks, self.selected, self.target_index, self.list_cursor = [], None, 0, None
         if changed:
             self.argument = ""
         self._refresh()
@@ -383,7 +384,12 @@ class GameScene(Scene):
         if not self.options:
             return
         ids = [o.action.id for o in self.options]
-        i = ids.index(self.selected) + step if self.selected in ids else 0
+        if self.selected in ids:
+            i = ids.index(self.selected) + step
+        elif self.list_cursor in ids:  # after a pick: on from the action just picked
+            i = ids.index(self.list_cursor) + step
+        else:
+            i = 0
         self.select_action(ids[max(0, min(len(ids) - 1, i))])
 
     def cycle_target(self, step: int) -> None:
@@ -393,7 +399,9 @@ class GameScene(Scene):
             self.hover = None
             self.app.dirty = True
 
-    def pick(self, action_id: str, target: str | None) -> None:
+    def pick(self, action_id: str, target: str | None, *, keep_selection: bool = True) -> None:
+        """Add an order to this turn's picks. Without `keep_selection` the action is deselected, so
+        the next Enter picks nothing until the player chooses an action again."""
         order = Order(self.seat, action_id, target, rationale=self.argument.strip())
         now = self.session.preview(self.picks)
         # the picks so far used the whole capacity: the engine would close the seat's ordering (and
@@ -409,6 +417,9 @@ class GameScene(Scene):
         self.picks.append(order)
         self.argument = ""  # an argument belongs to one order
         self.notice = f"Picked: {self._pick_label(order)}."
+        self.list_cursor = action_id
+        if not keep_selection:
+            self.selected, self.target_index = None, 0
         self._refresh()
         self.app.rebuild()
 
@@ -420,7 +431,9 @@ class GameScene(Scene):
         if o.targets and target is None:
             self.notice = "Choose a target region first."
             return
-        self.pick(o.action.id, target)
+        # an Enter picks once: a second Enter (the first seemed not to take, or the key bounced)
+        # must not pay for the same order again, so the action is chosen afresh for the next pick
+        self.pick(o.action.id, target, keep_selection=False)
 
     def undo_pick(self) -> None:
         if self.picks:

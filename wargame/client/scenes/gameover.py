@@ -95,7 +95,12 @@ def summary_html(rs, view: dict, start_month: str, header=None, why: tuple = ())
         f"Alliance cohesion at the end: {view['cohesion']} of {rs.settings.cohesion_max}",
     ]
     if header is not None:
-        seats = ", ".join(f"{seat_name(rs, f)} ({header.seats.get(f, '?')})" for f in rs.factions)
+        recorded = D.recorded_turns(header)
+        if recorded:
+            # right under "Turns played": a branch did not play the turns it took over
+            facts.insert(1, f"Of these, {D.turn_span(recorded)} are history: replayed from the game this one "
+                            f"branched from, not played by this game's seats")
+        seats = ", ".join(f"{seat_name(rs, f)} ({D.played_by(header, f)})" for f in rs.factions)
         if "umpire" in header.seats:
             seats += ", with an umpire"
         facts.append(f"Seats: {seats}")

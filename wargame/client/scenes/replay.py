@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import attrs
 import pygame
 import pygame_gui
 from pygame_gui.elements import (UIDropDownMenu, UIHorizontalSlider, UILabel, UITextBox, UITextEntryLine,
@@ -24,7 +23,7 @@ from ...engine import UMPIRE, month_label, player_view
 from ...engine.inputs import UMPIRE_FORCING
 from ...engine.umpire import describe_umpire_input
 from ...persist import Autosaver, SaveError, SavedGame, branch
-from ...persist.game import turn_events
+from ...persist.game import turn_events, umpire_in_record
 from .. import palette as P
 from ..app import Scene
 from ..board import ZOOM_STEP, Board, seat_name
@@ -399,7 +398,8 @@ class ReplayScene(Scene):
         x, cw = round(14 * u), inner.width - round(28 * u)
         UILabel(pygame.Rect(x, gap, cw, row_h), "Who plays each faction from here?", self.manager,
                 container=self.dialog)
-        UILabel(pygame.Rect(x, gap + row_h, cw, round(24 * u)), "Keys 1-4 change a seat.", self.manager,
+        hint = "Keys 1-4 change a seat." + (" An umpire sits too." if umpire_in_record(self.game) else "")
+        UILabel(pygame.Rect(x, gap + row_h, cw, round(24 * u)), hint, self.manager,
                 container=self.dialog, object_id="@small")
         y = gap + row_h + round(34 * u)
         label_w = round(150 * u)
@@ -451,12 +451,11 @@ class ReplayScene(Scene):
 
         seats = dict(self.choosing or {})
         try:
-            new = branch(self.game, self.turn)
+            new = branch(self.game, self.turn, seats=seats)  # with an umpire if the record has one
         except SaveError as exc:
             self._close_dialog()
             self._fail("Cannot continue here", str(exc))
             return
-        new.header = attrs.evolve(new.header, seats=seats)
         # the players start with the news of the turn they take over from, each seeing only their own
         events = self._events.get(self.turn) or (turn_events(self.game, self.turn) if self.turn >= 1 else [])
         session = Session.start(new, list(events), autosaver=Autosaver(self.app.saves_dir))
