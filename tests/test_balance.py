@@ -10,6 +10,8 @@ import pytest
 
 from wargame.simulate import run_games, summarise
 
+pytestmark = pytest.mark.slow  # 1000 games: `make test` runs them, `make test-fast` does not
+
 
 @pytest.fixture(scope="module")
 def thousand_games():

@@ -43,7 +43,7 @@ from wargame.ruleset.loader import content_hash
 
 REPO = Path(__file__).resolve().parents[1]
 TINY = REPO / "tests" / "data" / "rulesets" / "tiny"
-FUZZ_EXAMPLES = 10_000
+FUZZ_EXAMPLES = int(os.environ.get("WARGAME_FUZZ_BASE", "10000"))  # `make test-fast` lowers it
 SLOW_EXAMPLES = int(os.environ.get("WARGAME_FUZZ_EXAMPLES", "3000"))
 MEMORY = 32 * 1024 * 1024  # and allocates no more than this (the files are ~20-200 kB)
 
