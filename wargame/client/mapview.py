@@ -14,6 +14,7 @@ from typing import Any, Sequence
 import pygame
 
 from ..ruleset.model import Ruleset
+from . import chart
 from . import palette as P
 
 Point = tuple[float, float]
@@ -42,8 +43,6 @@ def reset_fonts() -> None:
     _FONTS.clear()
     _TEXTS.clear()
     _FORGET_ON_QUIT = False
-    from . import chart
-
     chart._forget_fonts()
 
 
