@@ -10,6 +10,7 @@ from __future__ import annotations
 from attrs import frozen
 
 from .engine import payoffs, reasons_holding, shared_penalty
+from .engine.events import EventKind as K
 from .engine.scoring import outcome_rule
 
 GAP = 10  # credibility and resolve this many percentage points apart earn a verdict
@@ -121,3 +122,29 @@ def line_verdict(active: bool, crossed: int, unanswered: int, credibility: float
         text += (f" The declared line ({declared}) now lies beyond the true tolerance ({tolerance}): "
                  "a step the others think safe can still cross it.")
     return tone, text
+
+
+def cause_words(rs, events, cause) -> tuple[str, str]:
+    """(short label, sentence) for what moved the escalation track (an event's `Cause`); `events`
+    (that turn's) name an inject the ruleset does not hold, such as the umpire's free inject."""
+    kind, cid, who = cause["kind"], cause["id"], faction_name(rs, cause["faction"])
+    if kind == "action" and cid in rs.actions:
+        action = rs.actions[cid]
+        return f"{action.name} ({who})", f"{who} ordered {action.name} (rung {action.rung})"
+    if kind == "response" and cause["red_line"] in rs.red_lines:
+        line = rs.red_lines[cause["red_line"]]
+        response = next((r for r in line.responses if r.id == cid), None)
+        if response is not None:
+            return (f"{response.name} ({who})",
+                    f"{who} answered the crossing of '{line.name}' with {response.name} (rung {response.rung})")
+    if kind == "umpire":
+        return "umpire", "the umpire set the track"
+    if kind == "inject":
+        name = next((i.name for sc in rs.scenarios.values() for i in sc.injects if i.id == cid), "")
+        name = name or next((e.text.split(":")[0] for e in events
+                             if e.kind == K.INJECT and e.data["inject"] == cid), cid)
+        return name, f"an event: {name}"
+    if cid:
+        what = rs.cause_name(cid)
+        return f"{what} ({who})", f"an effect ({what}, {who}) moved the track"
+    return "effect", "an effect moved the track"

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from attrs import frozen
+
 from ..ruleset import schema
 from ..ruleset.model import Ruleset
 from . import errors as E
@@ -142,33 +144,74 @@ def target_ok(rs: Ruleset, st: GameState, action: schema.Action, faction: str, r
 
 
 
+@frozen
+class Refusal:
+    """Why a seat cannot order an action now, in data (the client puts it in words).
+
+    code: the IllegalInput code the engine would refuse with. what: "capacity", the stat short of
+    its cost, or "" (limit, lock, requirement, no target). need and have: the amounts compared
+    (for a limit: the times a turn it may be ordered, and the times given)."""
+
+    code: str
+    what: str = ""
+    need: int = 0
+    have: int = 0
+
+
+def action_refusal(rs: Ruleset, st: GameState, faction: str, action: schema.Action, *,
+                   any_target: bool = True) -> Refusal | None:
+    """The first check an order of `action` by `faction` fails now (seat and phase aside), or None.
+
+    The checks of `order_problem`, in its order; with `any_target` an action that takes a target
+    is refused when no region is a valid target now."""
+    if action.capacity > st.capacity[faction]:
+        return Refusal(E.UNAFFORDABLE, "capacity", action.capacity, st.capacity[faction])
+    stats = st.stats[faction]
+    for stat, amount in action_cost(rs, st, action, faction).items():
+        if stats[stat] < amount:
+            return Refusal(E.UNAFFORDABLE, stat, amount, stats[stat])
+    if action.max_per_turn:
+        given = sum(1 for o in st.orders if o.faction == faction and o.action == action.id)
+        if given >= action.max_per_turn:
+            return Refusal(E.LIMIT_REACHED, "", action.max_per_turn, given)
+    if action.alliance and st.cohesion <= 0:
+        return Refusal(E.LOCKED)
+    if action.requires and not rs.exprs[action.requires](st, faction):
+        return Refusal(E.REQUIREMENT)
+    if any_target and action.target != "none" and not targets_for(rs, st, action, faction):
+        return Refusal(E.BAD_TARGET)
+    return None
+
+
 def order_problem(rs: Ruleset, st: GameState, order: Order) -> IllegalInput | None:
     """Why this order cannot be given now, or None (seat and phase already checked)."""
     action = rs.actions.get(order.action)
     faction = order.faction
     if action is None or faction not in action.factions:
         return IllegalInput(E.UNKNOWN_ACTION, f"{faction} has no action {order.action!r}")
-    if action.capacity > st.capacity[faction]:
-        return IllegalInput(E.UNAFFORDABLE, f"{action.name} needs {action.capacity} capacity, "
-                                            f"{st.capacity[faction]} left")
-    stats = st.stats[faction]
-    for stat, amount in action_cost(rs, st, action, faction).items():
-        if stats[stat] < amount:
-            return IllegalInput(E.UNAFFORDABLE, f"{action.name} costs {amount} {stat}, you have {stats[stat]}")
-    if action.max_per_turn:
-        given = sum(1 for o in st.orders if o.faction == faction and o.action == action.id)
-        if given >= action.max_per_turn:
-            return IllegalInput(E.LIMIT_REACHED, f"{action.name} can be ordered {action.max_per_turn} time(s) a turn")
-    if action.alliance and st.cohesion <= 0:
-        return IllegalInput(E.LOCKED, "alliance actions are locked while cohesion is 0")
-    if action.requires and not rs.exprs[action.requires](st, faction):
-        return IllegalInput(E.REQUIREMENT, f"{action.name} requires {action.requires}")
+    refusal = action_refusal(rs, st, faction, action, any_target=False)
+    if refusal is not None:
+        return IllegalInput(refusal.code, _refusal_message(action, refusal))
     if action.target == "none":
         if order.target is not None:
             return IllegalInput(E.BAD_TARGET, f"{action.name} takes no target")
     elif order.target is None or not target_ok(rs, st, action, faction, order.target):
         return IllegalInput(E.BAD_TARGET, f"{order.target!r} is not a valid target for {action.name}")
     return None
+
+
+def _refusal_message(action: schema.Action, r: Refusal) -> str:
+    if r.code == E.UNAFFORDABLE and r.what == "capacity":
+        return f"{action.name} needs {r.need} capacity, {r.have} left"
+    if r.code == E.UNAFFORDABLE:
+        return f"{action.name} costs {r.need} {r.what}, you have {r.have}"
+    if r.code == E.LIMIT_REACHED:
+        return f"{action.name} can be ordered {r.need} time(s) a turn"
+    if r.code == E.LOCKED:
+        return "alliance actions are locked while cohesion is 0"
+    if r.code == E.REQUIREMENT:
+        return f"{action.name} requires {action.requires}"
+    return f"{action.name} has no valid target now"
 
 
 def check_input(rs: Ruleset, st: GameState, inp: Input) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ..debrief import (faction_name, headline, line_verdict, outcome_text, payoff_note, payoff_rows, played_by,
+from ..debrief import (cause_words, faction_name, headline, line_verdict, outcome_text, payoff_note, payoff_rows, played_by,
                        recorded_turns, trigger_text, why)
 from ..engine import UMPIRE, month_label
 from ..engine.events import EventKind as K
@@ -57,34 +57,10 @@ def _rise_label(rs, events, level_before: int) -> tuple[str, str]:
     if not chosen:
         return "inadvertent", f"inadvertent escalation: a chance roll moved the track from rung {level_before}"
     top = max(chosen, key=lambda d: d["to"])  # the first to reach the highest rung
-    label, text = _cause_words(rs, events, top["cause"])
+    label, text = cause_words(rs, events, top["cause"])
     if len(chosen) < len(rising):
         return f"{label}, then inadvertent", f"{text}; then a chance roll added a rung (inadvertent)"
     return label, text
-
-
-def _cause_words(rs, events, cause) -> tuple[str, str]:
-    kind, cid, who = cause["kind"], cause["id"], faction_name(rs, cause["faction"])
-    if kind == "action" and cid in rs.actions:
-        action = rs.actions[cid]
-        return f"{action.name} ({who})", f"{who} ordered {action.name} (rung {action.rung})"
-    if kind == "response" and cause["red_line"] in rs.red_lines:
-        line = rs.red_lines[cause["red_line"]]
-        response = next((r for r in line.responses if r.id == cid), None)
-        if response is not None:
-            return (f"{response.name} ({who})",
-                    f"{who} answered the crossing of '{line.name}' with {response.name} (rung {response.rung})")
-    if kind == "umpire":
-        return "umpire", "the umpire set the track"
-    if kind == "inject":
-        name = next((i.name for sc in rs.scenarios.values() for i in sc.injects if i.id == cid), "")
-        name = name or next((e.text.split(":")[0] for e in events
-                             if e.kind == K.INJECT and e.data["inject"] == cid), cid)
-        return name, f"an event: {name}"
-    if cid:
-        what = rs.cause_name(cid)
-        return f"{what} ({who})", f"an effect ({what}, {who}) moved the track"
-    return "effect", "an effect moved the track"
 
 
 def _turn_pass(game: SavedGame, states) -> dict:
