@@ -14,6 +14,7 @@ from wargame.client.app import App
 from wargame.client.scenes.game import GameScene
 from wargame.client.scenes.handover import HandoverScene
 from wargame.client.scenes.menu import MenuScene
+from wargame.client.scenes.results import TurnResultsScene
 from wargame.client.session import Session
 
 SEATS = ("russia", "ukraine", "nato_hawk", "nato_cautious")
@@ -76,7 +77,10 @@ def new_session(rs, tmp_path, humans, seed=3, scenario=None):
 
 
 def play_screen(app):
-    """Pass the handover screen, if any, and return the game scene."""
+    """Pass the turn's results and the handover screen, if any, and return the game scene."""
+    if isinstance(app.scene, TurnResultsScene):
+        sane(app.screen)
+        press(app, pygame.K_RETURN)
     if isinstance(app.scene, HandoverScene):
         sane(app.screen)
         press(app, pygame.K_RETURN)
@@ -92,6 +96,8 @@ def act_by_keyboard(app, scene):
         if option is not None:
             press(app, pygame.K_RETURN)  # pick it (first target if it has one)
         press(app, pygame.K_f)  # hand in
+        if scene.confirm.open:  # nothing was picked: hand in nothing, confirmed
+            press(app, pygame.K_RETURN)
     elif scene.phase == "consensus":
         press(app, pygame.K_a)
     elif scene.phase == "reaction":
@@ -204,6 +210,11 @@ def test_handover_and_seat_screens_show_no_other_seats_secrets(app, rs, tmp_path
             assert not any(n in text for names in names_of.values() for n in names), "the handover names an action"
             assert not any(r.name in text for r in rs.regions.values()), "the handover names a region"
             press(app, pygame.K_RETURN)
+        if isinstance(app.scene, TurnResultsScene):  # public results only: no odds, no pressure, no notes
+            text = widget_texts(app)
+            assert "P(respond)" not in text and "pressure builds" not in text
+            press(app, pygame.K_RETURN)
+            continue
         scene = app.scene
         assert isinstance(scene, GameScene)
         seat = scene.seat
@@ -288,7 +299,8 @@ def test_resume_offer_after_a_crash(app, rs, tmp_path):
     app.switch(scene)
     app.pump()
     scene = play_screen(app)
-    press(app, pygame.K_f)  # hand in no orders: the turn completes, an autosave appears
+    press(app, pygame.K_f)  # hand in no orders (and confirm): the turn completes, an autosave appears
+    press(app, pygame.K_RETURN)
     assert list(tmp_path.glob("autosave-*.wgsave"))
     game_id = session.game.header.game_id
     # "crash": a fresh client starts with the autosave on disk
@@ -311,7 +323,8 @@ def _crash_with_an_autosave(app, rs, tmp_path):
     app.switch(GameScene(app, session))
     app.pump()
     play_screen(app)
-    press(app, pygame.K_f)  # the turn completes, an autosave appears
+    press(app, pygame.K_f)  # hand in nothing, confirmed: the turn completes, an autosave appears
+    press(app, pygame.K_RETURN)
     return session.game.header.game_id
 
 
@@ -445,7 +458,8 @@ def test_a_failing_autosave_does_not_end_the_game(app, rs, tmp_path):
     app.switch(GameScene(app, session))
     app.pump()
     scene = play_screen(app)
-    press(app, pygame.K_f)  # the turn completes; its autosave cannot be written
+    press(app, pygame.K_f)  # hand in nothing, confirmed: the turn completes; its autosave cannot be written
+    press(app, pygame.K_RETURN)
     scene = play_screen(app)
     assert session.state.turn == 2
     assert session.autosave_problem.startswith("Autosave failed")

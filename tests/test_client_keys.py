@@ -49,32 +49,37 @@ def game_with_two_picks(app, rs, tmp_path):
     return scene
 
 
-def test_two_escapes_queued_in_one_frame_go_to_the_menu_and_do_not_quit(app, rs, tmp_path):
-    game_with_two_picks(app, rs, tmp_path)
+def test_two_escapes_queued_in_one_frame_ask_once_and_do_not_cancel(app, rs, tmp_path):
+    scene = game_with_two_picks(app, rs, tmp_path)
     key_down(pygame.K_ESCAPE)
     key_down(pygame.K_ESCAPE)  # the key held while the frame was busy: a repeat
     app.pump()
-    assert isinstance(app.scene, MenuScene)
-    assert app.running, "the second Esc quit from the menu"
+    assert app.scene is scene and scene.confirm.open, "the repeat cancelled the question Esc asked"
     key_up(pygame.K_ESCAPE)
-    app.pump()
+    press(app, pygame.K_RETURN)  # Enter leaves for the menu
+    assert isinstance(app.scene, MenuScene)
+    assert app.running
     press(app, pygame.K_ESCAPE)  # a new press on the menu does quit
     assert not app.running
 
 
 def test_two_separate_escapes_in_one_busy_frame_act_once(app, rs, tmp_path):
-    game_with_two_picks(app, rs, tmp_path)
+    scene = game_with_two_picks(app, rs, tmp_path)
     for _ in range(2):  # pressed twice, both waiting for the same frame
         key_down(pygame.K_ESCAPE)
         key_up(pygame.K_ESCAPE)
     app.pump()
-    assert isinstance(app.scene, MenuScene) and app.running
+    assert app.scene is scene and scene.confirm.open and app.running
+    press(app, pygame.K_ESCAPE)  # a second press, a frame later, cancels the question
+    assert app.scene is scene and not scene.confirm.open and len(scene.picks) == 2
 
 
 def test_keys_queued_behind_a_scene_switch_stay_with_the_old_scene(app, rs, tmp_path):
     game_with_two_picks(app, rs, tmp_path)
     key_down(pygame.K_ESCAPE)
     key_up(pygame.K_ESCAPE)
+    key_down(pygame.K_RETURN)  # confirms leaving
+    key_up(pygame.K_RETURN)
     key_down(pygame.K_RETURN)  # meant for the game screen; on the menu it would start a new game
     key_up(pygame.K_RETURN)
     app.pump()

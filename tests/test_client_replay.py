@@ -435,6 +435,7 @@ def test_a_branch_keeps_an_umpire_and_its_recorded_turns_count_as_history(app, v
     from wargame.client.scenes.game import GameScene
     from wargame.client.scenes.gameover import GameOverScene
     from wargame.client.scenes.handover import HandoverScene
+    from wargame.client.scenes.results import TurnResultsScene
     from wargame.persist import save_game
     from wargame.report import make_report
 
@@ -457,7 +458,7 @@ def test_a_branch_keeps_an_umpire_and_its_recorded_turns_count_as_history(app, v
         scene = app.scene
         if isinstance(scene, GameOverScene):
             break
-        if isinstance(scene, HandoverScene):
+        if isinstance(scene, (HandoverScene, TurnResultsScene)):
             press(app, pygame.K_RETURN)
             continue
         assert isinstance(scene, GameScene) and scene.seat == "umpire"

@@ -18,6 +18,7 @@ from wargame.bots import make_bots  # noqa: E402
 from wargame.client.app import App  # noqa: E402
 from wargame.client.scenes.game import GameScene  # noqa: E402
 from wargame.client.scenes.gameover import GameOverScene  # noqa: E402
+from wargame.client.scenes.results import TurnResultsScene  # noqa: E402
 from wargame.client.scenes.handover import HandoverScene  # noqa: E402
 from wargame.client.scenes.menu import MenuScene  # noqa: E402
 from wargame.client.session import REACTION, TURN_START, Session  # noqa: E402
@@ -223,11 +224,17 @@ def test_a_session_with_an_umpire_and_four_players(app, rs, tmp_path):
     assert NOTE in widget_texts(app), "the umpire's notes list should show the note"
     press(app, pygame.K_f)
     # every player screen this turn: the inject's effect is public, its rationale and the note are not
-    seen_public = False
+    seen_public = seen_results = False
     steps = 0
     while not (isinstance(app.scene, GameScene) and app.scene.seat == "umpire" and session.state.turn == 2):
         steps += 1
         assert steps < 60
+        if isinstance(app.scene, TurnResultsScene):  # the room sees the turn's public results
+            text = widget_texts(app)
+            assert NOTE not in text and RATIONALE not in text, "the results show the umpire's private words"
+            seen_results |= "Umpire: inject Shells from abroad fired." in text
+            press(app, pygame.K_RETURN)
+            continue
         if isinstance(app.scene, HandoverScene):
             text = widget_texts(app)
             assert NOTE not in text and RATIONALE not in text
@@ -242,11 +249,14 @@ def test_a_session_with_an_umpire_and_four_players(app, rs, tmp_path):
         seen_public |= "Umpire: inject Shells from abroad fired." in text
         if scene.phase == "orders":
             press(app, pygame.K_f)
+            assert scene.confirm.open, "handing in no orders should ask first"
+            press(app, pygame.K_RETURN)
         elif scene.phase == "consensus":
             press(app, pygame.K_a)
         else:
             press(app, pygame.K_0)
     assert seen_public, "the players never saw that the umpire fired an inject"
+    assert seen_results, "the turn's results did not tell the room that the umpire fired an inject"
     # turn 2: the desk comes first again; publish the note
     panel = desk(app, rs)
     assert not session.state.done

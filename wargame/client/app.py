@@ -102,6 +102,10 @@ class Scene:
     def leave(self) -> None:
         """Called when another scene replaces this one."""
 
+    def request_quit(self) -> bool:
+        """The window is being closed: True if the scene asks first (and will quit if confirmed)."""
+        return False
+
 
 class App:
     def __init__(self, size: tuple[int, int] = BASE_SIZE, *, saves_dir: Path | str | None = None,
@@ -203,7 +207,9 @@ class App:
     # --- the loop -----------------------------------------------------------------------------
     def handle(self, event: pygame.event.Event) -> None:
         if event.type == pygame.QUIT:
-            self.quit()
+            if self.scene is None or not self.scene.request_quit():
+                self.quit()
+            self.dirty = True
             return
         if event.type == pygame.VIDEORESIZE and self.window:
             self.resize((event.w, event.h))

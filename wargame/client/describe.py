@@ -122,10 +122,16 @@ def action_html(rs: Ruleset, view: dict[str, Any], seat: str, option) -> str:
             parts.append(f"<font color='{BAD}'><b>Crosses</b> {esc(owner)}'s declared red line: {esc(line.name)}</font>")
         else:
             parts.append(f"Adds pressure on {esc(owner)}'s red line: {esc(line.name)}")
-    if option.targets:
+    if getattr(option, "targets", None):
         parts.append(f"<font color='{MUTED}'>Target: click a highlighted region on the map, "
                      f"or press Tab to cycle and Enter to pick.</font>")
     return "<br>".join(parts)
+
+
+def unavailable_html(rs: Ruleset, view: dict[str, Any], seat: str, item, reason: str) -> str:
+    """An action the seat cannot order now (`item`: session.Unavailable): why first, then what it is."""
+    details = action_html(rs, view, seat, item)  # an Unavailable has no targets: no map hint
+    return f"<font color='{BAD}'><b>Not available now.</b> {esc(reason)}</font><br>" + details
 
 
 def orders_html(rs: Ruleset, orders, turn: int) -> str:

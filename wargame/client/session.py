@@ -20,7 +20,8 @@ from attrs import define, field
 from ..bots import make_bots
 from ..engine import Event, GameState, apply, player_view, seats_to_act
 from ..engine.inputs import UMPIRE_SEAT
-from ..engine.legal import action_cost, legal_orders
+from ..engine.legal import Refusal, action_cost, action_refusal, legal_orders
+from ..engine import errors as E
 from ..engine.state import PHASE_ORDERS, PHASE_REACTION
 from ..persist import Autosaver, SavedGame, SaveError
 from ..persist.game import save_game, turn_events
@@ -55,6 +56,15 @@ class OrderOption:
     targets: list[str]  # empty for actions without a target
 
 
+@define(frozen=True)
+class Unavailable:
+    """An action the seat cannot order now: its current cost and the engine's reason."""
+
+    action: Any  # schema.Action
+    cost: dict[str, int]
+    refusal: Refusal
+
+
 @define
 class Session:
     game: SavedGame
@@ -69,12 +79,14 @@ class Session:
     # the umpire's checkpoints already released: turns begun, crossings reviewed (crossing_key)
     released_turns: set[int] = field(factory=set)
     reviewed: set[tuple] = field(factory=set)
+    # the last completed turn whose results the room has been shown (a loaded game: those before it)
+    results_shown: int = 0
 
     @classmethod
     def start(cls, game: SavedGame, events: list[Event] = (), autosaver: Autosaver | None = None,
               bot_seed: int | None = None) -> "Session":
         seed = game.header.seed if bot_seed is None else bot_seed
-        s = cls(game=game, autosaver=autosaver, bot_seed=seed)
+        s = cls(game=game, autosaver=autosaver, bot_seed=seed, results_shown=game.turns)
         s.log.extend(events)
         s._make_bots()
         return s
@@ -175,6 +187,14 @@ class Session:
             return None
         return waiting[0]
 
+    def newly_resolved(self) -> int:
+        """The turn that has resolved since the room last saw results (0: none); marks it shown."""
+        done = self.game.turns
+        if done <= self.results_shown:
+            return 0
+        self.results_shown = done
+        return done
+
     def view(self, seat: str) -> dict[str, Any]:
         return player_view(self.rs, self.state, seat)
 
@@ -208,6 +228,25 @@ class Session:
             options.append(OrderOption(action, action_cost(self.rs, st, action, seat),
                                        [t for t in targets if t is not None]))
         return options
+
+    def ordering_closed(self, seat: str, picks=()) -> bool:
+        """Whether `picks` use up the seat's capacity, so that nothing more can be picked this turn."""
+        st = self.preview(picks)
+        return st.turn != self.state.turn or st.phase != PHASE_ORDERS or seat in st.done
+
+    def unavailable_actions(self, seat: str, picks=()) -> list[Unavailable]:
+        """The seat's actions it cannot order now, each with the engine's reason (legal.action_refusal)."""
+        closed = self.ordering_closed(seat, picks)
+        st = self.state if closed else self.preview(picks)
+        out = []
+        for action in self.rs.actions_by_faction[seat]:
+            if closed:  # the last pick used the whole capacity
+                refusal = Refusal(E.UNAFFORDABLE, "capacity", action.capacity, 0)
+            else:
+                refusal = action_refusal(self.rs, st, seat, action)
+            if refusal is not None:
+                out.append(Unavailable(action, action_cost(self.rs, st, action, seat), refusal))
+        return out
 
     def submit_orders(self, seat: str, picks) -> list[Event]:
         """Hand in a seat's picked orders and finish its ordering for the turn."""

@@ -11,6 +11,7 @@ from typing import Any
 from . import palette as P
 
 BASE_FONT = 15  # at scale 1.0 (1280x800)
+RESULTS_FONT = 18  # the turn's results, read across a room
 
 
 def _hex(colour) -> str:
@@ -73,8 +74,13 @@ def _theme(scale: float) -> dict[str, Any]:
                              "colours": {"normal_text": _hex(P.TITLE_TEXT)}, "misc": {"text_horiz_alignment": "center"}},
         "text_box": {"colours": {"dark_bg": panel, "normal_text": text}, "font": _font(scale),
                      "misc": {"padding": "6,4"}},
+        # the turn's results, read from across a room: a size up
+        "#results_text": {"font": _font(scale, RESULTS_FONT)},
         "selection_list.@selection_list_item": {"misc": {"text_horiz_alignment": "left",
                                                          "text_horiz_alignment_padding": "6"}},
+        # an action the seat cannot order now: greyed in the orders list, still selectable to see why
+        "#unavailable_action": {"colours": {"normal_text": _hex(P.MUTED_TEXT), "hovered_text": _hex(P.MUTED_TEXT),
+                                            "normal_bg": panel, "hovered_bg": _hex(P.BUTTON_DISABLED)}},
         "selection_list": {"colours": {"dark_bg": panel}, "misc": {"list_item_height": str(round(26 * scale))}},
         "tool_tip": {"colours": {"dark_bg": _hex(P.TOOLTIP_BG), "normal_text": _hex(P.TOOLTIP_TEXT)},
                      "font": _font(scale, 14)},

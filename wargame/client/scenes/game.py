@@ -30,6 +30,8 @@ from ..board import ZOOM_STEP, Board, game_layout, seat_name
 from ..mapview import render_text
 from ..session import UMPIRE, Session
 from ..text import esc
+from ..confirm import Confirm
+from ..wording import refusal_short, refusal_text
 from .umpire_panel import Desk, UmpirePanel
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -65,10 +67,13 @@ class GameScene(Scene):
         self.readonly_orders = list(readonly_orders)
         self.view = self.preview_view = readonly_view
         self.options = []
+        self.unavailable = []  # session.Unavailable: the seat's actions it cannot order now
+        self.item_actions: dict[str, str] = {}  # orders-list text -> action id
         self.save_window = None
         self.argument = ""  # the argument typed for the next pick
         self.desk = Desk()  # the umpire's typing and choices, kept across rebuilds
         self.umpire_panel = None
+        self.confirm = Confirm(self)  # "hand in no orders?", "leave the game?"
         # bots move and the first seat is chosen on the first update, once the scene is on screen
         self.started = self.readonly
 
@@ -92,18 +97,22 @@ class GameScene(Scene):
 
     # --- the flow between seats ---------------------------------------------------------------
     def _advance(self, first: bool = False) -> None:
-        """Let bots move, then show the next person's screen (after a handover if needed)."""
+        """Let bots move, then show the next person's screen (after a handover if needed). A turn
+        that has just resolved shows its results to the room first."""
         from .handover import HandoverScene
+        from .results import TurnResultsScene
 
         moves = self.session.play_bots()
         if moves:
             self.notice = f"Bots made {len(moves)} move(s); their visible effects are in the log."
         if self.session.autosave_problem:
             self.notice = self.session.autosave_problem
+        resolved = self.session.newly_resolved()
         if self.session.over:
             from .gameover import GameOverScene
 
-            self.app.switch(GameOverScene(self.app, self.session))
+            end = GameOverScene(self.app, self.session)
+            self.app.switch(TurnResultsScene(self.app, self.session, resolved, then=end) if resolved else end)
             return
         nxt = self.session.human_to_act()
         if nxt is None:  # cannot happen while the game runs: someone must be waiting
@@ -115,7 +124,10 @@ class GameScene(Scene):
             self.argument = ""
         self._refresh()
         many_people = len(self.session.people()) > 1
-        if many_people and (changed or first):
+        if resolved:
+            after = HandoverScene(self.app, self) if many_people and (changed or first) else self
+            self.app.switch(TurnResultsScene(self.app, self.session, resolved, then=after))
+        elif many_people and (changed or first):
             self.app.switch(HandoverScene(self.app, self))
         elif self.app.scene is not self:
             self.app.switch(self)
@@ -129,8 +141,11 @@ class GameScene(Scene):
         self.preview_view = preview_view_of(s, self.seat, self.picks) if self.picks else self.view
         self.board.set_view(self.view)
         mine = self.phase == "orders" and self.seat in self.rs.factions
-        self.options = s.order_options(self.seat, self.picks) if mine else []
-        if self.selected not in {o.action.id for o in self.options}:
+        closed = mine and bool(self.picks) and s.ordering_closed(self.seat, self.picks)
+        self.options = s.order_options(self.seat, self.picks) if mine and not closed else []
+        # shown greyed with the engine's reason, not hidden
+        self.unavailable = s.unavailable_actions(self.seat, self.picks) if mine else []
+        if self.selected not in {o.action.id for o in self.options} | {u.action.id for u in self.unavailable}:
             self.selected, self.target_index = None, 0
 
     @property
@@ -157,7 +172,15 @@ class GameScene(Scene):
         else:
             self.dashboard = UITextBox(D.umpire_dashboard_html(self.rs, pv), L["dashboard"], m)
         news = self.readonly_events if self.readonly else self.session.news(seat)
-        self.log = UITextBox(D.log_html(self.rs, news, self._month), L["log"], m)
+        log_rect = L["log"]
+        if not self.readonly and self.session.game.turns >= 1:
+            # the last turn's public results, for the room, under the seat's own news
+            bh = max(px(32), self.app.tx(30))
+            log_rect = pygame.Rect(log_rect.x, log_rect.y, log_rect.width, log_rect.height - bh - px(4))
+            self.button((log_rect.x, log_rect.bottom + px(4), log_rect.width, bh), "Last turn's results [R]",
+                        self.show_last_results, key=pygame.K_r,
+                        tooltip="What every side did in public last turn, what moved the track, the red lines crossed.")
+        self.log = UITextBox(D.log_html(self.rs, news, self._month), log_rect, m)
         if not self.readonly:
             t = L["title"]
             bw, bh = self.title_button_w, t.height - px(8)  # wide enough for the text size
@@ -170,6 +193,7 @@ class GameScene(Scene):
             if self.save_window is not None:
                 self.save_window = None
                 self.open_save_window()
+            self.confirm.build()  # an open question survives a resize
         else:
             UITextBox(D.orders_html(self.rs, self.readonly_orders, self.view["turn"] - 1), L["orders"], m)
 
@@ -212,15 +236,24 @@ class GameScene(Scene):
         picks_h = px(52)
         head_h = max(px(26), tx(24))
         body_h = rect.height - 3 * pad - head_h - px(38) - picks_h - px(6) - row_h - px(6)
-        UILabel(pygame.Rect(pad, pad, list_w, head_h), f"Orders: {len(self.options)} actions possible", m,
-                container=panel, object_id="@small")
-        items = [self._option_label(o) for o in self.options]
+        heading = f"Orders: {len(self.options)} actions possible"
+        if self.unavailable:
+            heading += f", {len(self.unavailable)} not now (grey)"
+        UILabel(pygame.Rect(pad, pad, list_w, head_h), heading, m, container=panel, object_id="@small")
+        items = self._list_items(list_w)
         self.action_list = UISelectionList(pygame.Rect(pad, pad + head_h, list_w, body_h), items, m,
-                                           container=panel, default_selection=self._selected_label())
+                                           container=panel, default_selection=self._selected_item(items))
+        self._scroll_to_selected(items)
         option = self._selected_option()
-        detail = (D.action_html(self.rs, self.view, self.seat, option) if option else
-                  "Choose an action in the list (Up/Down keys or a click). Its cost, escalation and the "
-                  "red lines it touches appear here.")
+        blocked = self._selected_unavailable()
+        if option is not None:
+            detail = D.action_html(self.rs, self.view, self.seat, option)
+        elif blocked is not None:
+            detail = D.unavailable_html(self.rs, self.view, self.seat, blocked,
+                                        refusal_text(self.rs, blocked.action, blocked.refusal))
+        else:
+            detail = ("Choose an action in the list (Up/Down keys or a click). Its cost, escalation and the "
+                      "red lines it touches appear here. Greyed actions cannot be ordered now: choose one to see why.")
         self.detail = UITextBox(detail, pygame.Rect(pad * 2 + list_w, pad, rect.width - list_w - 3 * pad, body_h + head_h),
                                 m, container=panel)
         y = pad + head_h + body_h + px(6)
@@ -352,9 +385,44 @@ class GameScene(Scene):
     def _selected_option(self):
         return next((o for o in self.options if o.action.id == self.selected), None)
 
-    def _selected_label(self):
-        o = self._selected_option()
-        return self._option_label(o) if o else None
+    def _selected_unavailable(self):
+        return next((u for u in self.unavailable if u.action.id == self.selected), None)
+
+    def _list_items(self, list_w: int) -> list:
+        """The orders list: the actions the seat may order, then the others greyed, each with a
+        few words on why (shortened to the list's width; the detail box has the whole reason)."""
+        self.item_actions = {}
+        items: list = []
+        for o in self.options:
+            label = self._option_label(o)
+            self.item_actions[label] = o.action.id
+            items.append(label)
+        font = self.manager.get_theme().get_font(["selection_list"])
+        room = list_w - 20 - 2 * 6 - 8  # the scroll bar, the items' padding, a margin
+        for u in self.unavailable:
+            label = fit_label(u.action.name, f" - {refusal_short(u.refusal)}", font, room)
+            while label in self.item_actions:  # two truncated names alike
+                label += " "
+            self.item_actions[label] = u.action.id
+            items.append((label, "#unavailable_action"))
+        return items
+
+    def _scroll_to_selected(self, items) -> None:
+        """Keep the chosen action in sight: a greyed one sits at the end of a long list."""
+        bar = self.action_list.scroll_bar
+        chosen = self._selected_item(items)
+        if bar is None or chosen is None or len(items) < 2:
+            return
+        share = items.index(chosen) / len(items)
+        if share >= bar.start_percentage + bar.visible_percentage or share < bar.start_percentage:
+            bar.set_scroll_from_start_percentage(min(share, 1.0 - bar.visible_percentage))
+
+    def _selected_item(self, items):
+        for item in items:
+            text = item[0] if isinstance(item, tuple) else item
+            if self.item_actions.get(text) == self.selected:
+                return item
+        return None
 
     def _current_target(self) -> str | None:
         o = self._selected_option()
@@ -381,9 +449,10 @@ class GameScene(Scene):
         self.app.rebuild()
 
     def move_selection(self, step: int) -> None:
-        if not self.options:
+        # the actions it may order, then the greyed ones (choosing one shows why it is not possible)
+        ids = [o.action.id for o in self.options] + [u.action.id for u in self.unavailable]
+        if not ids:
             return
-        ids = [o.action.id for o in self.options]
         if self.selected in ids:
             i = ids.index(self.selected) + step
         elif self.list_cursor in ids:  # after a pick: on from the action just picked
@@ -426,6 +495,10 @@ class GameScene(Scene):
     def pick_selected(self) -> None:
         o = self._selected_option()
         if o is None:
+            blocked = self._selected_unavailable()
+            if blocked is not None:
+                self.notice = (f"{blocked.action.name} cannot be ordered now: "
+                               f"{refusal_text(self.rs, blocked.action, blocked.refusal)}")
             return
         target = self._current_target()
         if o.targets and target is None:
@@ -443,6 +516,15 @@ class GameScene(Scene):
             self.app.rebuild()
 
     def hand_in(self) -> None:
+        if not self.picks:  # ending the orders phase having given nothing: ask first
+            name = seat_name(self.rs, self.seat)
+            self.confirm.ask("Hand in no orders?",
+                             f"{name} has picked no order this turn. Hand in nothing and do nothing this turn?",
+                             "Hand in nothing", self._hand_in)
+            return
+        self._hand_in()
+
+    def _hand_in(self) -> None:
         seat = self.seat
         try:
             self.session.submit_orders(seat, self.picks)
@@ -452,6 +534,13 @@ class GameScene(Scene):
         self.session.mark_seen(seat)
         self.notice = ""
         self._advance()
+
+    def show_last_results(self) -> None:
+        """The last resolved turn's results again (public only); Continue comes back here."""
+        from .results import TurnResultsScene
+
+        if self.session.game.turns >= 1:
+            self.app.switch(TurnResultsScene(self.app, self.session, self.session.game.turns, then=self))
 
     def vote(self, order_index: int, approve: bool) -> None:
         self._give(Vote(self.seat, order_index, approve))
@@ -544,9 +633,24 @@ class GameScene(Scene):
         if self.save_window is not None:
             self.close_save_window()
             return
+        self.confirm.ask("Leave the game?", "Go back to the main menu? The game is autosaved: "
+                         "you can resume it from the menu.", "Leave", self.leave_to_menu)
+
+    def leave_to_menu(self) -> None:
         from .menu import MenuScene
 
         self.app.switch(MenuScene(self.app))
+
+    def request_quit(self) -> bool:
+        """The window's close button: ask before quitting a game in progress (a second close quits)."""
+        if self.readonly or self.confirm.open:
+            return False
+        self.confirm.ask("Quit wargame?", "Close wargame now? The game is autosaved: "
+                         "you can resume it when you start wargame again.", "Quit", self.app.quit)
+        return True
+
+    def modal_keys(self):
+        return self.confirm.modal_keys()
 
     def leave(self) -> None:
         if not self.readonly and self.started:
@@ -556,6 +660,8 @@ class GameScene(Scene):
     def handle_event(self, event) -> None:
         if self.readonly or self.view is None:  # a picture, or bots still moving before the first screen
             return
+        if self.confirm.handle_event(event) or self.confirm.open:
+            return  # behind the question nothing else acts
         if self.save_window is not None and event.type == pygame.KEYDOWN:
             if event.key in (pygame.K_RETURN, pygame.K_KP_ENTER):
                 self.save_now()
@@ -572,8 +678,7 @@ class GameScene(Scene):
         elif event.type == pygame_gui.UI_TEXT_ENTRY_FINISHED and argument_line:
             self.pick_selected()  # Enter in the argument line picks the chosen action with it
         elif event.type == pygame_gui.UI_SELECTION_LIST_NEW_SELECTION and event.ui_element is getattr(self, "action_list", None):
-            option = next((o for o in self.options if self._option_label(o) == event.text), None)
-            self.select_action(option.action.id if option else None)
+            self.select_action(self.item_actions.get(event.text))
         elif self.board.handle_map_event(event, self.layout["map"]):
             self.hover = None
         elif event.type == pygame.MOUSEMOTION:
@@ -631,6 +736,16 @@ class GameScene(Scene):
         box = picture.get_rect(midbottom=(m.centerx, m.bottom - 10)).inflate(16, 8)
         surface.fill(P.ACCENT, box)
         surface.blit(picture, picture.get_rect(center=box.center))
+
+
+def fit_label(name: str, suffix: str, font, width: int) -> str:
+    """`name` + `suffix`, the name shortened with an ellipsis until it fits `width` in `font`."""
+    text = name + suffix
+    if font.size(text)[0] <= width:
+        return text
+    while len(name) > 1 and font.size(name.rstrip() + "..." + suffix)[0] > width:
+        name = name[:-1]
+    return name.rstrip() + "..." + suffix
 
 
 def preview_view_of(session: Session, seat: str, picks) -> dict:
