@@ -85,5 +85,7 @@ def _theme(scale: float) -> dict[str, Any]:
         "tool_tip": {"colours": {"dark_bg": _hex(P.TOOLTIP_BG), "normal_text": _hex(P.TOOLTIP_TEXT)},
                      "font": _font(scale, 14)},
         "panel": {"colours": {"dark_bg": panel}},
-        "window": {"colours": {"dark_bg": panel}},
+        # the title bar holds a line of the default font at any text scale
+        "window": {"colours": {"dark_bg": panel},
+                   "misc": {"title_bar_height": str(round(font_size(scale) * 1.45) + 4)}},
     }

@@ -37,17 +37,21 @@ class HandoverScene(Scene):
         self.phase = game_scene.view["phase"]
 
     def build(self) -> None:
-        m, px = self.manager, self.app.px
+        m, px, tx = self.manager, self.app.px, self.app.tx
         w, h = self.app.size
         name = seat_name(self.game_scene.rs, self.seat)
-        UILabel(pygame.Rect(0, h // 2 - px(150), w, px(40)), f"{self.date}  -  Turn {self.turn}", m,
-                object_id="@subtitle_centre")
-        UILabel(pygame.Rect(0, h // 2 - px(100), w, px(70)), f"Pass the computer to {name}", m,
-                object_id="@title_centre")
+        # rows hold their text at any text scale (tx), stacked around the middle of the screen
+        date_h, title_h, words_h, button_h = tx(40), tx(74), tx(40), max(px(56), tx(50))
+        y = h // 2 - (date_h + title_h + words_h + button_h + px(40)) // 2
+        UILabel(pygame.Rect(0, y, w, date_h), f"{self.date}  -  Turn {self.turn}", m, object_id="@subtitle_centre")
+        y += date_h + px(10)
+        UILabel(pygame.Rect(0, y, w, title_h), f"Pass the computer to {name}", m, object_id="@title_centre")
+        y += title_h + px(10)
         words = (_UMPIRE_WORDS if self.seat == UMPIRE else _PHASE_WORDS).get(self.phase, "play")
-        UILabel(pygame.Rect(0, h // 2 - px(20), w, px(36)), f"{name} will {words}.", m,
-                object_id="@subtitle_centre")
-        self.button((w // 2 - px(220), h // 2 + px(50), px(440), px(56)), f"{name} is ready  [Enter]", self.ready,
+        UILabel(pygame.Rect(0, y, w, words_h), f"{name} will {words}.", m, object_id="@subtitle_centre")
+        y += words_h + px(20)
+        bw = min(w - px(40), max(px(440), tx(440)))
+        self.button(((w - bw) // 2, y, bw, button_h), f"{name} is ready  [Enter]", self.ready,
                     key=pygame.K_RETURN, object_id="@primary")
         self.bind(pygame.K_KP_ENTER, self.ready)
         self.bind(pygame.K_SPACE, self.ready)
