@@ -17,6 +17,7 @@ from wargame.client.scenes.gameover import GameOverScene
 from wargame.client.scenes.handover import HandoverScene
 from wargame.client.scenes.menu import MenuScene
 from wargame.client.scenes.replay import ReplayScene
+from wargame.client.scenes.results import TurnResultsScene
 from wargame.client.session import Session
 from wargame.persist import SavedGame, load_save, saves_home
 from wargame.persist.game import branch
@@ -58,6 +59,63 @@ def game_screen(app):
         app.pump()
 
 
+def game_seat(app, seat, humans=None):
+    game = branch(load_save(HISTORY), 17)
+    humans = humans or (seat,)
+    game.header = evolve(game.header, seats={f: ("human" if f in humans else "doctrine")
+                                             for f in game.ruleset.factions})
+    app.switch(GameScene(app, Session.start(game)))
+    app.pump()
+    if isinstance(app.scene, HandoverScene):
+        app.scene.ready()
+        app.pump()
+    return app.scene
+
+
+def greyed(app):
+    """NATO hawks' orders with a greyed action chosen (its reason in the list and the detail)."""
+    scene = game_seat(app, "nato_hawk")
+    assert scene.unavailable
+    scene.select_action(scene.unavailable[-1].action.id)
+
+
+def confirm(app):
+    """The question before handing in no orders."""
+    scene = game_seat(app, "nato_hawk")
+    scene.hand_in()
+    assert scene.confirm.open
+
+
+def results(app):
+    """The results of turn 18 of the history, handed in by Ukraine and NATO hawks."""
+    game_seat(app, "ukraine", humans=("ukraine", "nato_hawk"))
+    for _ in range(12):
+        scene = app.scene
+        if isinstance(scene, TurnResultsScene):
+            return
+        if isinstance(scene, HandoverScene):
+            scene.ready()
+        elif scene.phase == "orders":
+            scene.pick(scene.options[0].action.id, (scene.options[0].targets or [None])[0])
+            scene.hand_in()
+        elif scene.phase == "consensus":
+            scene.vote(scene.view["pending_votes"][0]["index"], True)
+        else:
+            crossing = next(c for c in scene.view["pending_reactions"] if c["owner"] == scene.seat)
+            scene.react(crossing["red_line"], None)
+        app.pump()
+    raise AssertionError("the turn did not resolve")
+
+
+def handover(app):
+    game = branch(load_save(HISTORY), 17)
+    game.header = evolve(game.header, seats={f: ("human" if f in ("ukraine", "nato_hawk") else "doctrine")
+                                             for f in game.ruleset.factions})
+    app.switch(GameScene(app, Session.start(game)))
+    app.pump()
+    assert isinstance(app.scene, HandoverScene)
+
+
 def game_over(app):
     rs = load_ruleset("default")
     game, events = SavedGame.new(rs, seed=11, seats={f: "doctrine" for f in rs.factions}, title="Spring 2024")
@@ -71,6 +129,10 @@ SCREENS = {
     "game": game_screen,
     "replay": lambda app: app.switch(ReplayScene(app, load_save(HISTORY), path=HISTORY)),
     "gameover": game_over,
+    "greyed": greyed,
+    "confirm": confirm,
+    "results": results,
+    "handover": handover,
 }
 
 

@@ -105,7 +105,9 @@ def _answer_text(rs: Ruleset, d: dict) -> str:
     line = rs.red_lines[d["red_line"]]
     who = {"chance": " (decided by chance)", "umpire": " (decided by the umpire)"}.get(d["decided_by"], "")
     if d["response"] is None:
-        return f"let it pass{who}: the line's credibility falls and it drifts outward"
+        before, after = round(d["credibility_before"] * 100), round(d["credibility_after"] * 100)
+        fall = f"its credibility falls from {before}% to {after}%, and " if after < before else ""
+        return f"let it pass{who}: {fall}the declared line drifts outward"
     response = next((r for r in line.responses if r.id == d["response"]), None)
     name = response.name if response is not None else rs.cause_name(d["response"])
     return f"answered with {name} (rung {d['rung']}){who}"
