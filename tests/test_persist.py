@@ -20,18 +20,19 @@ from wargame.persist import (
     FORMAT_VERSION,
     Autosaver,
     Header,
-    SaveError,
     SavedGame,
+    SaveError,
     branch,
+    fileformat,
+    game as game_module,
     latest_autosave,
-    saves_home,
     load_bytes,
     load_save,
     save_game,
+    saves_home,
+    upgrades,
     verify,
 )
-from wargame.persist import fileformat, upgrades
-from wargame.persist import game as game_module
 from wargame.persist.game import LoggedInput
 from wargame.ruleset import load_ruleset
 

@@ -383,7 +383,8 @@ def format_table(report: dict, outcome_order) -> str:
                        f"{r['mean_payoff']:>7.2f} {r['baseline_mean']:>7.2f} {delta:>8}")
     lines.append("outcome shares in %: " + ", ".join(f"{codes[o]} {o}" for o in outcomes)
                  + "; chg%: games whose outcome differs from the doctrine game on the same seed; "
-                   "early%: games ending before the turn limit; peak: mean highest rung; delta SD: (mean - base) / SD of the doctrine "
+                   "early%: games ending before the turn limit; peak: mean highest rung; "
+                   "delta SD: (mean - base) / SD of the doctrine "
                    "payoff of that seat, n/a where that SD is 0; * marks a probe above the threshold")
     lines.append("doctrine payoff per seat (mean, SD): " + ", ".join(
         f"{s} {v['mean']:.2f} ({v['sd']:.2f})" for s, v in base["seats"].items()))

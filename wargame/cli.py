@@ -589,8 +589,8 @@ def cmd_play(args) -> int:
 def cmd_play_terminal(args) -> int:
     import random
 
-    from .bots import make_bots
     from . import debrief as D
+    from .bots import make_bots
     from .engine import month_label, seats_to_act
     from .persist import Autosaver, SavedGame, saves_home
 

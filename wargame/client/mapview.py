@@ -14,8 +14,7 @@ from typing import Any, Sequence
 import pygame
 
 from ..ruleset.model import Ruleset
-from . import chart
-from . import palette as P
+from . import chart, palette as P
 
 Point = tuple[float, float]
 

@@ -13,10 +13,10 @@ from ..ruleset import schema
 from ..ruleset.model import Ruleset
 from . import errors as E
 from .errors import IllegalInput
-from .inputs import UMPIRE_TYPES, Endorse, EndOrders, Input, Order, React, Vote
+from .inputs import UMPIRE_TYPES, EndOrders, Endorse, Input, Order, React, Vote
 from .redlines import available_responses, check_response
-from .umpire import check_umpire
 from .state import PHASE_CONSENSUS, PHASE_ORDERS, PHASE_REACTION, GameState
+from .umpire import check_umpire
 
 OTHER_SIDE = {"russia": "ukraine", "ukraine": "russia"}
 MAP_SIDE = {"russia": "russia", "ukraine": "ukraine", "nato": "ukraine"}

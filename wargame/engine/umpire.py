@@ -11,9 +11,9 @@ from ..ruleset import schema
 from ..ruleset.model import Ruleset
 from ..ruleset.structure import QUICK_CONVERTER
 from . import errors as E
+from .combat import CONTROL_WORDS
 from .effects import apply_effects
 from .errors import IllegalInput
-from .combat import CONTROL_WORDS
 from .events import Event, EventKind, make_cause
 from .inputs import (
     UMPIRE_SEAT,

@@ -16,8 +16,18 @@ from typing import Callable, Literal
 
 from attrs import field, frozen
 
-from ..engine import EndOrders, IllegalInput, Order, React, Vote, apply, month_label, new_game, seats_to_act
-from ..engine import errors as E
+from ..engine import (
+    EndOrders,
+    IllegalInput,
+    Order,
+    React,
+    Vote,
+    apply,
+    errors as E,
+    month_label,
+    new_game,
+    seats_to_act,
+)
 from ..engine.inputs import INPUT_TYPES, Endorse
 from ..engine.legal import action_cost, voter_for
 from ..engine.state import PHASE_CONSENSUS, PHASE_ORDERS

@@ -18,13 +18,11 @@ import pygame_gui
 from pygame_gui.elements import UILabel, UIPanel, UISelectionList, UITextBox, UITextEntryLine, UIWindow
 
 from ...engine import IllegalInput, Order, React, Vote, month_label
-from ...engine.inputs import Endorse
+from ...engine.inputs import Endorse, Note, Publish
 from ...engine.state import PHASE_ORDERS
-from ...engine.inputs import Note, Publish
 from ...engine.umpire import describe_umpire_input
 from ...persist import EXTENSION, SaveError
-from .. import describe as D
-from .. import palette as P
+from .. import describe as D, palette as P
 from ..app import Scene
 from ..board import ZOOM_STEP, Board, game_layout, seat_name
 from ..mapview import render_text
@@ -221,8 +219,8 @@ class GameScene(Scene):
         detail = (D.action_html(self.rs, self.view, self.seat, option) if option else
                   "Choose an action in the list (Up/Down keys or a click). Its cost, escalation and the "
                   "red lines it touches appear here.")
-        self.detail = UITextBox(detail, pygame.Rect(pad * 2 + list_w, pad, rect.width - list_w - 3 * pad, body_h + head_h),
-                                m, container=panel)
+        detail_rect = pygame.Rect(pad * 2 + list_w, pad, rect.width - list_w - 3 * pad, body_h + head_h)
+        self.detail = UITextBox(detail, detail_rect, m, container=panel)
         y = pad + head_h + body_h + px(6)
         label_w = min(rect.width // 3, round(158 * self.app.ui_scale))  # follows the text size
         UILabel(pygame.Rect(pad, y, label_w, px(32)), "Argument (optional):", m, container=panel)
@@ -237,7 +235,8 @@ class GameScene(Scene):
         bw = (rect.width - 4 * pad) // 3
         can_add = option is not None and (not option.targets or self._current_target() is not None)
         self.button((pad, y, bw, row_h), "Pick order [Enter]", self.pick_selected, key=pygame.K_RETURN,
-                    container=panel, enabled=can_add, tooltip="Add the chosen action (and target) to this turn's orders.")
+                    container=panel, enabled=can_add,
+                    tooltip="Add the chosen action (and target) to this turn's orders.")
         self.button((2 * pad + bw, y, bw, row_h), "Undo pick [Backspace]", self.undo_pick, key=pygame.K_BACKSPACE,
                     container=panel, enabled=bool(self.picks), tooltip="Take back the last picked order.")
         self.button((3 * pad + 2 * bw, y, bw, row_h), "Hand in orders [F]", self.hand_in, key=pygame.K_f,
@@ -267,7 +266,8 @@ class GameScene(Scene):
         vote = votes[0]
         action = self.rs.actions[vote["action"]]
         where = f" at {self.rs.regions[vote['target']].name}" if vote["target"] else ""
-        html = (f"<b>{esc(seat_name(self.rs, vote['faction']))}</b> wants to order <b>{esc(action.name)}{esc(where)}</b>"
+        html = (f"<b>{esc(seat_name(self.rs, vote['faction']))}</b> wants to order "
+                f"<b>{esc(action.name)}{esc(where)}</b>"
                 f" (rung {action.rung}).<br>{esc(action.description)}")
         for lid, how in D.lines_touched(self.rs, self.view, action, vote["faction"]):
             verb = "crosses" if how == "crosses" else "presses on"
@@ -322,7 +322,8 @@ class GameScene(Scene):
         html = (f"<b>{esc(line.name)}</b> was crossed by {esc(by)} ({esc(cause)}).<br>"
                 f"Answer now, or let it pass: an unanswered crossing costs credibility and invites the next step.")
         if "probability" in crossing:
-            html += f"<br><font color='{D.MUTED}'>Staff estimate that you would answer: {crossing['probability']:.0%}.</font>"
+            html += (f"<br><font color='{D.MUTED}'>Staff estimate that you would answer: "
+                     f"{crossing['probability']:.0%}.</font>")
         locked = self.view["cohesion"] <= 0
         choices = [(r, not (locked and r.alliance)) for r in line.responses]
         cols = 2
@@ -571,7 +572,8 @@ class GameScene(Scene):
             self.argument = event.text
         elif event.type == pygame_gui.UI_TEXT_ENTRY_FINISHED and argument_line:
             self.pick_selected()  # Enter in the argument line picks the chosen action with it
-        elif event.type == pygame_gui.UI_SELECTION_LIST_NEW_SELECTION and event.ui_element is getattr(self, "action_list", None):
+        elif (event.type == pygame_gui.UI_SELECTION_LIST_NEW_SELECTION
+              and event.ui_element is getattr(self, "action_list", None)):
             option = next((o for o in self.options if self._option_label(o) == event.text), None)
             self.select_action(option.action.id if option else None)
         elif self.board.handle_map_event(event, self.layout["map"]):

@@ -16,13 +16,12 @@ from pathlib import Path
 
 import pygame
 import pygame_gui
-from pygame_gui.elements import (UIDropDownMenu, UIHorizontalSlider, UILabel, UITextBox, UITextEntryLine,
-                                 UIWindow)
+from pygame_gui.elements import UIDropDownMenu, UIHorizontalSlider, UILabel, UITextBox, UITextEntryLine, UIWindow
 
 from ...engine import UMPIRE, month_label, player_view
 from ...engine.inputs import UMPIRE_FORCING
 from ...engine.umpire import describe_umpire_input
-from ...persist import Autosaver, SaveError, SavedGame, branch
+from ...persist import Autosaver, SavedGame, SaveError, branch
 from ...persist.game import turn_events, umpire_in_record
 from .. import palette as P
 from ..app import Scene

@@ -16,8 +16,7 @@ from pygame_gui.elements import UIDropDownMenu, UILabel, UIPanel, UISelectionLis
 
 from ...engine.inputs import Adjudicate, FireInject, FreeInject, Note, Publish
 from ...engine.umpire import describe_umpire_input
-from .. import describe as D
-from .. import umpire_forms as F
+from .. import describe as D, umpire_forms as F
 from ..board import seat_name
 from ..session import REACTION
 from ..text import esc
