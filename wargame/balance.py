@@ -310,12 +310,12 @@ def summarise(rs, baseline: list[dict], probe_records: list[list[dict]], probes:
         return (-d, order[(row["seat"], row["policy"])])
 
     rows.sort(key=badness)
-    flagged = sum(r["flagged"] for r in rows)
+    n_flagged = sum(r["flagged"] for r in rows)
     return {
         **meta,
         "games": games,
         "threshold": threshold,
-        "goal": {"text": GOAL, "met": flagged == 0, "flagged": flagged, "probes": len(rows)},
+        "goal": {"text": GOAL, "met": n_flagged == 0, "flagged": n_flagged, "probes": len(rows)},
         "baseline": {
             "outcome_shares": _shares(baseline),
             "ends_early": _early(baseline),

@@ -87,9 +87,9 @@ class _GameLog:
                 self.crossings.append(row)
                 self.pending[data["red_line"]] = row  # a line is crossed at most once a turn
             elif kind == K.RESPONSE or kind == K.UNANSWERED:
-                row = self.pending.pop(data["red_line"], None)
-                if row is not None:
-                    row[3] = data["response"]
+                crossing = self.pending.pop(data["red_line"], None)
+                if crossing is not None:
+                    crossing[3] = data["response"]
             elif kind == K.BREAKTHROUGH:
                 self.breakthroughs.append([e.turn, data["region"]])
 
@@ -261,7 +261,7 @@ def summarise(results: Iterable[dict], elapsed: float, top: int = TOP_N, **meta)
     decisions = sum(r["decisions"] for r in results)
     nuclear = [r for r in results if r["outcome"] == "nuclear_exchange"]
     triggers = Counter(r["trigger"] for r in nuclear)
-    crossings = Counter()
+    crossings: Counter[str] = Counter()
     for r in results:
         crossings.update(r.get("crossed", {}))
     path_steps = Counter(step for r in nuclear for step in r.get("nuclear_path", []))

@@ -40,7 +40,7 @@ class Scene:
 
     def __init__(self, app: "App"):
         self.app = app
-        self.keys: dict[int, object] = {}
+        self.keys: dict[int, Callable[[], None]] = {}
 
     def bind(self, key: int, action) -> None:
         """A keyboard shortcut (rebuilt with the widgets; `build` calls bind again)."""

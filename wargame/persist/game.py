@@ -233,7 +233,9 @@ def load_bytes(blob: bytes) -> SavedGame:
     except Exception as exc:
         raise SaveError(f"the input log is malformed ({_first_reason(exc)})") from None
     validate.check_header(rs, parsed.header)
-    game = SavedGame(parsed.header, rs, inputs, parsed.snapshots, parsed.hashes, None, captions)
+    # the state is set below, once the snapshots have been checked
+    game = SavedGame(parsed.header, rs, inputs, parsed.snapshots, parsed.hashes,
+                     None, captions)  # type: ignore[arg-type]
     last = game.state_at(game.turns)
     validate.check_log(inputs, game.turns, over=last.outcome is not None)
     game.state_at(0)  # where a replay opens

@@ -30,8 +30,9 @@ from ..engine import (
 )
 from ..engine.inputs import INPUT_TYPES, Endorse
 from ..engine.legal import action_cost, voter_for
-from ..engine.state import PHASE_CONSENSUS, PHASE_ORDERS
+from ..engine.state import PHASE_CONSENSUS, PHASE_ORDERS, GameState
 from ..ruleset import load_ruleset, rulesets_home
+from ..ruleset.model import Ruleset
 from ..ruleset.structure import structure
 
 HISTORY_DIR = "history"
@@ -137,7 +138,7 @@ def read_history(path: Path) -> HistoryFile:
     except tomllib.TOMLDecodeError as exc:
         raise HistoryError(f"{path.name}: TOML syntax error: {exc}") from None
     obj, problems = structure(data, HistoryFile)
-    if problems:
+    if problems or obj is None:
         raise HistoryError("\n".join(f"{path.name}: {where}: {msg}" for where, msg in problems))
     return obj
 
@@ -182,8 +183,8 @@ class Refusal:
 class HistoryRun:
     """What playing a history file gave: the final state and what did not go as written."""
 
-    rs: object
-    state: object
+    rs: Ruleset
+    state: GameState
     captions: dict
     turns_played: int  # turns of the file that were completed
     refusals: list  # Refusal, in the order they happened
@@ -289,11 +290,11 @@ def run_history(hist: HistoryFile, rs=None, *, on_input: Callable | None = None,
             else:
                 crossing = next(c for c in st.crossings
                                 if not c.proposal and rs.red_lines[c.red_line].owner == seat)
-                spec = reactions.get((seat, crossing.red_line))
+                reaction = reactions.get((seat, crossing.red_line))
                 answered.add((seat, crossing.red_line))
                 if on_crossing is not None:
-                    on_crossing(number, st, crossing, spec)
-                response = spec.response or None if spec else None
+                    on_crossing(number, st, crossing, reaction)
+                response = reaction.response or None if reaction else None
                 what = f"reaction of {seat} to {crossing.red_line}"
                 if not step(React(seat, crossing.red_line, response), what) and response is not None:
                     # not strict: the recorded answer cannot be given now, so the crossing passes

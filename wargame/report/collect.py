@@ -151,7 +151,9 @@ def _describe(rs, inp) -> str:
 
 def _crossings(rs, events, turn: int, month: str) -> list[CrossingRow]:
     """Each crossing with the answer that followed it (paired in order, by line, actor and cause)."""
-    found, kinds, answers = [], {}, []
+    found: list = []
+    kinds: dict = {}
+    answers: list = []
     for e in events:
         if e.kind == K.CROSSING:
             found.append(e.data)

@@ -82,14 +82,14 @@ def _table(t: Table) -> str:
     out.append("<tbody>")
     for n, row in enumerate(t.rows):
         cls = ' class="strong"' if n in t.strong_rows else ""
-        cells = []
+        row_cells = []
         for i, cell in enumerate(row):
             kind = " ".join(k for k, cols in (("num", t.numeric), ("wide", t.wide), ("keep", t.nowrap),
                                               ("name", t.names)) if i in cols)
             tag = "th" if facts and i == 0 else "td"
             attrs = (' scope="row"' if tag == "th" else "") + (f' class="{kind}"' if kind else "")
-            cells.append(f"<{tag}{attrs}>{esc(cell)}</{tag}>")
-        out.append(f"<tr{cls}>{''.join(cells)}</tr>")
+            row_cells.append(f"<{tag}{attrs}>{esc(cell)}</{tag}>")
+        out.append(f"<tr{cls}>{''.join(row_cells)}</tr>")
     out.append("</tbody></table>")
     return "\n".join(out)
 

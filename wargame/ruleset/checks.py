@@ -6,7 +6,7 @@ Each check appends `FILE: key.path: problem` lines; nothing stops at the first p
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any, Iterable
+from typing import Any, Iterable, get_args
 
 from . import schema
 from .conditions import ConditionError, Names, compile_expression, suggest
@@ -206,7 +206,7 @@ class _Checker:
     def check_actions(self) -> None:
         a_file = "actions.toml"
         self.unique(a_file, "action", [a.id for a in self.parsed_actions()])
-        countries = schema.Country.__args__
+        countries = get_args(schema.Country)
         for a in self.actions.values():
             base = f"action[{a.id}]"
             for i, fid in enumerate(a.factions):

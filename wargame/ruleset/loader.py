@@ -121,6 +121,6 @@ def build_ruleset(raw: dict[str, Any], problems: list[str] | None = None, quick:
         raise RulesetError(problems)
     digest = content_hash(raw)
     ruleset, problems = check_ruleset(parsed, raw, digest)
-    if problems:
+    if problems or ruleset is None:
         raise RulesetError(problems)
     return ruleset

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pygame
 import pygame_gui
@@ -26,7 +27,7 @@ from .. import describe as D, palette as P
 from ..app import Scene
 from ..board import ZOOM_STEP, Board, game_layout, seat_name
 from ..mapview import render_text
-from ..session import UMPIRE, Session
+from ..session import UMPIRE, OrderOption, Session
 from ..text import esc
 from .umpire_panel import Desk, UmpirePanel
 
@@ -61,12 +62,14 @@ class GameScene(Scene):
         self.readonly_events = list(readonly_events)
         self.readonly_title = readonly_title
         self.readonly_orders = list(readonly_orders)
-        self.view = self.preview_view = readonly_view
-        self.options = []
-        self.save_window = None
+        # the seat's player view (a plain dict), and the view with this turn's picks applied
+        self.view: Any = readonly_view
+        self.preview_view: Any = readonly_view
+        self.options: list[OrderOption] = []
+        self.save_window: UIWindow | None = None
         self.argument = ""  # the argument typed for the next pick
         self.desk = Desk()  # the umpire's typing and choices, kept across rebuilds
-        self.umpire_panel = None
+        self.umpire_panel: UmpirePanel | None = None
         # bots move and the first seat is chosen on the first update, once the scene is on screen
         self.started = self.readonly
 
@@ -120,14 +123,20 @@ class GameScene(Scene):
         else:
             self.app.rebuild()
 
+    @property
+    def acting_seat(self) -> str:
+        """The seat at the screen: chosen on the first update, before anything is shown or given."""
+        assert self.seat is not None, "no seat at the screen yet"
+        return self.seat
+
     def _refresh(self) -> None:
         """Views and options for the seat at the screen (after any change)."""
-        s = self.session
-        self.view = s.view(self.seat)
-        self.preview_view = preview_view_of(s, self.seat, self.picks) if self.picks else self.view
+        s, seat = self.session, self.acting_seat
+        self.view = s.view(seat)
+        self.preview_view = preview_view_of(s, seat, self.picks) if self.picks else self.view
         self.board.set_view(self.view)
-        mine = self.phase == "orders" and self.seat in self.rs.factions
-        self.options = s.order_options(self.seat, self.picks) if mine else []
+        mine = self.phase == "orders" and seat in self.rs.factions
+        self.options = s.order_options(seat, self.picks) if mine else []
         if self.selected not in {o.action.id for o in self.options}:
             self.selected, self.target_index = None, 0
 
@@ -212,11 +221,11 @@ class GameScene(Scene):
         body_h = rect.height - 3 * pad - head_h - px(38) - picks_h - px(6) - row_h - px(6)
         UILabel(pygame.Rect(pad, pad, list_w, head_h), f"Orders: {len(self.options)} actions possible", m,
                 container=panel, object_id="@small")
-        items = [self._option_label(o) for o in self.options]
+        items: list[str | tuple[str, str]] = [self._option_label(o) for o in self.options]
         self.action_list = UISelectionList(pygame.Rect(pad, pad + head_h, list_w, body_h), items, m,
                                            container=panel, default_selection=self._selected_label())
         option = self._selected_option()
-        detail = (D.action_html(self.rs, self.view, self.seat, option) if option else
+        detail = (D.action_html(self.rs, self.view, self.acting_seat, option) if option else
                   "Choose an action in the list (Up/Down keys or a click). Its cost, escalation and the "
                   "red lines it touches appear here.")
         detail_rect = pygame.Rect(pad * 2 + list_w, pad, rect.width - list_w - 3 * pad, body_h + head_h)
@@ -298,10 +307,10 @@ class GameScene(Scene):
         bw = (rect.width - 3 * pad) // 2
         y = rect.height - px(50)
         red_line = line.id
-        self.button((pad, y, bw, px(40)), "Agree [A]", lambda: self._give(Endorse(self.seat, red_line, True)),
+        self.button((pad, y, bw, px(40)), "Agree [A]", lambda: self._give(Endorse(self.acting_seat, red_line, True)),
                     key=pygame.K_a, container=panel, object_id="@primary")
-        self.button((2 * pad + bw, y, bw, px(40)), "Veto [V]", lambda: self._give(Endorse(self.seat, red_line, False)),
-                    key=pygame.K_v, container=panel)
+        self.button((2 * pad + bw, y, bw, px(40)), "Veto [V]",
+                    lambda: self._give(Endorse(self.acting_seat, red_line, False)), key=pygame.K_v, container=panel)
 
     def _build_reactions(self, panel, rect: pygame.Rect) -> None:
         m, px = self.manager, self.app.px
@@ -403,7 +412,7 @@ class GameScene(Scene):
     def pick(self, action_id: str, target: str | None, *, keep_selection: bool = True) -> None:
         """Add an order to this turn's picks. Without `keep_selection` the action is deselected, so
         the next Enter picks nothing until the player chooses an action again."""
-        order = Order(self.seat, action_id, target, rationale=self.argument.strip())
+        order = Order(self.acting_seat, action_id, target, rationale=self.argument.strip())
         now = self.session.preview(self.picks)
         # the picks so far used the whole capacity: the engine would close the seat's ordering (and
         # a preview would run on into the next turn), so there is nothing more to pick this turn
@@ -444,7 +453,7 @@ class GameScene(Scene):
             self.app.rebuild()
 
     def hand_in(self) -> None:
-        seat = self.seat
+        seat = self.acting_seat
         try:
             self.session.submit_orders(seat, self.picks)
         except IllegalInput as exc:  # the preview checked every pick, so this is a bug worth showing
@@ -455,10 +464,10 @@ class GameScene(Scene):
         self._advance()
 
     def vote(self, order_index: int, approve: bool) -> None:
-        self._give(Vote(self.seat, order_index, approve))
+        self._give(Vote(self.acting_seat, order_index, approve))
 
     def react(self, red_line: str, response: str | None) -> None:
-        self._give(React(self.seat, red_line, response))
+        self._give(React(self.acting_seat, red_line, response))
 
     # --- the umpire's desk (umpire_panel.py builds it and calls these) -------------------------
     def set_notice(self, text: str) -> None:
@@ -496,7 +505,7 @@ class GameScene(Scene):
         self._advance()
 
     def _give(self, inp) -> None:
-        seat = self.seat
+        seat = self.acting_seat
         try:
             self.session.submit(inp)
         except IllegalInput as exc:

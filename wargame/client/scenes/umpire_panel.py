@@ -118,7 +118,8 @@ class UmpirePanel:
         return entry
 
     def _menu(self, rect, texts: list[str], current: str, on_change, up: bool = False) -> UIDropDownMenu:
-        menu = UIDropDownMenu(texts, current, pygame.Rect(rect), self.m, container=self.panel,
+        options: list[str | tuple[str, str]] = list(texts)
+        menu = UIDropDownMenu(options, current, pygame.Rect(rect), self.m, container=self.panel,
                               object_id="@drop_up" if up else None)
         self.menus[menu] = on_change
         return menu
