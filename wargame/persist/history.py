@@ -31,6 +31,7 @@ from ..engine import (
 from ..engine.inputs import INPUT_TYPES, Endorse
 from ..engine.legal import action_cost, voter_for
 from ..engine.state import PHASE_CONSENSUS, PHASE_ORDERS, GameState
+from ..files import read_text
 from ..ruleset import load_ruleset, rulesets_home
 from ..ruleset.model import Ruleset
 from ..ruleset.structure import structure
@@ -114,7 +115,7 @@ class HistoryFile:
 
 def history_path(name: str = DEFAULT_HISTORY) -> Path:
     path = Path(name)
-    if path.is_file():
+    if path.exists() and not path.is_dir():  # a FIFO too: read_history refuses it with a reason
         return path
     return rulesets_home() / HISTORY_DIR / f"{name}.toml"
 
@@ -126,7 +127,7 @@ def shipped_histories() -> list[str]:
 
 def read_history(path: Path) -> HistoryFile:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(read_text(path))  # a FIFO or a device is refused, never opened
     except FileNotFoundError:
         from ..ruleset.conditions import suggest
 
@@ -135,6 +136,8 @@ def read_history(path: Path) -> HistoryFile:
                            f"{', '.join(shipped) or 'none'} (or give the path of a .toml file)") from None
     except OSError as exc:
         raise HistoryError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise HistoryError(f"{path.name}: not UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:
         raise HistoryError(f"{path.name}: TOML syntax error: {exc}") from None
     obj, problems = structure(data, HistoryFile)
