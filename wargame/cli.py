@@ -6,28 +6,45 @@ import argparse
 import sys
 
 from . import __version__, strict_json
-from .text import printable
+from .text import SafeStream, printable
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
+# Caps on what the command line accepts: far above any real use, far below what would run for
+# ever or overflow. A seed is the random generator's 64-bit state (and a save stores it as one).
+MAX_GAMES = 1_000_000  # --games, --seeds: a million doctrine games is days of work already
+MAX_SEED = 2**64 - 1
+MAX_TURN = 100_000  # --at, --turn: no save has that many (the save says which it has)
+MAX_JOBS = 1_000  # --jobs is capped at the cores anyway; this bounds the number itself
 
-def _whole_number(minimum: int):
-    """An argparse type: a whole number no smaller than `minimum`."""
+
+def _whole_number(minimum: int, maximum: int):
+    """An argparse type: a whole number from `minimum` to `maximum`."""
 
     def parse(text: str) -> int:
         try:
             value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        except ValueError:  # also for a number of thousands of digits (int's own limit)
+            shown = text if len(text) <= 40 else text[:40] + "..."
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {shown!r}") from None
         if value < minimum:
             raise argparse.ArgumentTypeError(f"must be at least {minimum}, got {value}")
+        if value > maximum:
+            raise argparse.ArgumentTypeError(f"must be at most {maximum:,}, got {_short(value)}")
         return value
 
     return parse
 
 
-_positive = _whole_number(1)
-_seed = _whole_number(0)
+def _short(value: int) -> str:
+    text = str(value)
+    return text if len(text) <= 30 else f"a number of {len(text)} digits"
+
+
+_games = _whole_number(1, MAX_GAMES)
+_jobs = _whole_number(1, MAX_JOBS)
+_seed = _whole_number(0, MAX_SEED)
+_turn = _whole_number(0, MAX_TURN)
 
 
 def _add_view_option(parser: argparse.ArgumentParser) -> None:
@@ -70,10 +87,11 @@ def build_parser() -> argparse.ArgumentParser:
     sim = sub.add_parser("simulate", help="play many bot games and summarise their outcomes",
                          description="Play N bot games with seeds S..S+N-1 and summarise outcomes and "
                                      "peak escalation. Results do not depend on --jobs.")
-    sim.add_argument("--games", type=_positive, default=100, help="number of games (default: 100)")
+    sim.add_argument("--games", type=_games, default=100, help="number of games (default: 100)")
     sim.add_argument("--seed", type=_seed, default=0, help="seed of the first game (default: 0)")
     sim.add_argument("--bots", choices=["random", "doctrine"], default="doctrine", help="bot kind (default: doctrine)")
-    sim.add_argument("--jobs", type=_positive, default=1, help="worker processes (default: 1)")
+    sim.add_argument("--jobs", type=_jobs, default=1,
+                     help="worker processes, at most the number of cores (default: 1)")
     sim.add_argument("--json", action="store_true", help="print one JSON object to stdout")
     sim.add_argument("--ruleset", help="ruleset folder or shipped ruleset id (default: default)")
     sim.add_argument("--scenario", help="scenario id (default: the ruleset's default scenario)")
@@ -96,11 +114,12 @@ def build_parser() -> argparse.ArgumentParser:
                                        "red_line[nato_personnel].response_cost.")
     sweep.add_argument("--set", dest="settings", action="append", required=True, metavar="KEY=V1,V2,...",
                        help="a ruleset value and the values to try (TOML: 3, 0.5, true, \"text\"); repeatable")
-    sweep.add_argument("--games", type=_positive, default=100, help="games per variant (default: 100)")
+    sweep.add_argument("--games", type=_games, default=100, help="games per variant (default: 100)")
     sweep.add_argument("--seed", type=_seed, default=0, help="seed of the first game (default: 0)")
     sweep.add_argument("--bots", choices=["random", "doctrine"], default="doctrine",
                        help="bot kind (default: doctrine)")
-    sweep.add_argument("--jobs", type=_positive, default=1, help="worker processes (default: 1)")
+    sweep.add_argument("--jobs", type=_jobs, default=1,
+                       help="worker processes, at most the number of cores (default: 1)")
     sweep.add_argument("--ruleset", help="ruleset folder or shipped ruleset id (default: default)")
     sweep.add_argument("--scenario", help="scenario id (default: the ruleset's default scenario)")
     sweep.add_argument("--json", action="store_true", help="print one JSON object to stdout")
@@ -117,10 +136,10 @@ def build_parser() -> argparse.ArgumentParser:
                                          "the baseline in standard deviations of the baseline seat's payoff, "
                                          "worst first; the goal: no probe beats doctrine by more than "
                                          "0.2 SD. Results do not depend on --jobs.")
-    balance.add_argument("--games", type=_positive, default=200,
+    balance.add_argument("--games", type=_games, default=200,
                          help="games per probe and for the baseline, seeds S..S+N-1 (default: 200)")
     balance.add_argument("--seed", type=_seed, default=0, help="seed of the first game (default: 0)")
-    balance.add_argument("--jobs", type=_positive, default=1,
+    balance.add_argument("--jobs", type=_jobs, default=1,
                          help="worker processes, at most the number of cores (default: 1)")
     balance.add_argument("--ruleset", help="ruleset folder or shipped ruleset id (default: default)")
     balance.add_argument("--scenario", help="scenario id (default: the ruleset's default scenario)")
@@ -138,7 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
                                         "with their rationales.")
     replay.add_argument("file", help="a .wgsave file")
     replay.add_argument("--verify", action="store_true", help="replay from the start and compare every turn's hash")
-    replay.add_argument("--at", type=_seed, metavar="TURN", help="the state after this turn (0: the start)")
+    replay.add_argument("--at", type=_turn, metavar="TURN", help="the state after this turn (0: the start)")
     _add_view_option(replay)
     replay.add_argument("--umpire-log", action="store_true",
                         help="list the umpire's inputs (injects, adjustments, adjudications, notes) and why")
@@ -149,7 +168,7 @@ def build_parser() -> argparse.ArgumentParser:
                             description="Draw the map and escalation track of a save file after TURN, as "
                                         "one seat saw it, into a PNG image. Needs no display.")
     render.add_argument("file", help="a .wgsave file")
-    render.add_argument("--turn", type=_seed, required=True, help="the state after this turn (0: the start)")
+    render.add_argument("--turn", type=_turn, required=True, help="the state after this turn (0: the start)")
     _add_view_option(render)
     render.add_argument("--out", required=True, help="the PNG file to write")
     render.add_argument("--size", default="1280x800", help="image size WIDTHxHEIGHT (default 1280x800)")
@@ -191,7 +210,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "outcome shares, refused orders, pins, and the engine's P(respond) at each historical "
                     "crossing beside the recorded answer, with the goals: region drift <= 1.5 and Russia "
                     "collapsing in at most 10% of seeds.")
-    calib.add_argument("--seeds", type=_positive, default=100, help="number of seeds to play (default: 100)")
+    calib.add_argument("--seeds", type=_games, default=100, help="number of seeds to play (default: 100)")
     calib.add_argument("--seed", type=_seed, default=0, help="the first seed (default: 0); seeds S..S+N-1")
     calib.add_argument("--history", default="2022-2024", help="history file or name (default: 2022-2024)")
     calib.add_argument("--keep-pins", action="store_true",
@@ -236,7 +255,7 @@ def cmd_ruleset_check(args) -> int:
         rs = _load(args.path)
     except RulesetError as exc:
         for line in exc.problems:
-            print(line)
+            print(printable(line))  # one line each, whatever the files hold
         print(f"{len(exc.problems)} problem(s) found", file=sys.stderr)
         return EXIT_FAIL
     print(f"ok: ruleset {rs.id!r} {rs.info.version}: {len(rs.factions)} factions, {len(rs.actions)} actions, "
@@ -329,15 +348,12 @@ def cmd_sweep(args) -> int:
 
 def cmd_balance(args) -> int:
     from .balance import format_table, run_balance
-    from .simulate import default_jobs, progress_bar, ruleset_for
+    from .simulate import progress_bar, ruleset_for
 
     ruleset_path = str(args.ruleset) if args.ruleset else None
     rs = ruleset_for(ruleset_path)
     _check_scenario(rs, args.scenario)
     jobs = args.jobs
-    if jobs > default_jobs():
-        jobs = default_jobs()
-        print(f"note: --jobs {args.jobs} is more than the {jobs} core(s) available; using {jobs}", file=sys.stderr)
     probes = None
     if args.probe_patterns:
         import fnmatch
@@ -633,9 +649,40 @@ def cmd_play_terminal(args) -> int:
     return EXIT_OK
 
 
+def _check_ranges(parser: argparse.ArgumentParser, args) -> None:
+    """What the options' own types cannot see: the last seed of a run, --jobs against the cores."""
+    count = getattr(args, "games", None) or getattr(args, "seeds", None)
+    seed = getattr(args, "seed", None)
+    if count is not None and seed is not None and seed + count - 1 > MAX_SEED:
+        parser.error(f"the games' seeds run from --seed to --seed + N - 1, and that passes {MAX_SEED:,} "
+                     f"(the largest seed); use a smaller --seed")
+    jobs = getattr(args, "jobs", None)
+    if jobs is not None and not getattr(args, "scheduler", None):
+        from .simulate import default_jobs
+
+        cores = default_jobs()
+        if jobs > cores:
+            print(f"note: --jobs {jobs} is more than the {cores} core(s) available; using {cores}", file=sys.stderr)
+            args.jobs = cores
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run the command; all its output passes through text.SafeStream (no raw control characters)."""
+    out, err = sys.stdout, sys.stderr
+    if out is not None:
+        sys.stdout = SafeStream(out)
+    if err is not None:
+        sys.stderr = SafeStream(err)
+    try:
+        return _main(argv)
+    finally:
+        sys.stdout, sys.stderr = out, err
+
+
+def _main(argv: list[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    _check_ranges(parser, args)
     from .persist import SaveError
     from .ruleset import RulesetError
 
@@ -644,7 +691,7 @@ def main(argv: list[str] | None = None) -> int:
     except RulesetError as exc:
         print("error: cannot use the ruleset:", file=sys.stderr)
         for line in exc.problems:
-            print(f"  {line}", file=sys.stderr)
+            print(f"  {printable(line)}", file=sys.stderr)
         return EXIT_FAIL
     except SaveError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import html
 
+from ..text import printable
 from .document import Block, Callout, Contents, Figure, Heading, Para, Quote, Table
 
 CSS = """
@@ -66,8 +67,9 @@ a.top { font-size: 0.8rem; font-weight: 400; color: #444; }
 
 
 def esc(text: str) -> str:
-    """Plain text made safe inside HTML elements and attributes; line breaks kept."""
-    return html.escape(str(text), quote=True).replace("\n", "<br>")
+    """Plain text made safe inside HTML elements and attributes; line breaks kept, other control
+    characters (not allowed in HTML) shown escaped."""
+    return "<br>".join(html.escape(printable(line), quote=True) for line in str(text).split("\n"))
 
 
 def _table(t: Table) -> str:
