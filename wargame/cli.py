@@ -276,6 +276,10 @@ def cmd_simulate(args) -> int:
             raise UserError(str(exc)) from None
     if args.scheduler and args.save_dir:
         raise UserError("--save-dir cannot be used with --scheduler: the saves would be written on the workers")
+    if args.save_dir:
+        from .persist import clean_saves_folder
+
+        clean_saves_folder(args.save_dir)  # temporary files of an earlier run killed mid-save
     results, elapsed = _run_simulation(args, ruleset_path)
     summary = summarise(results, elapsed, ruleset=rs.id, scenario=args.scenario or rs.info.default_scenario,
                         bots=args.bots, seed=args.seed, jobs=args.jobs)
@@ -471,7 +475,9 @@ def cmd_replay(args) -> int:
 
 
 def cmd_render(args) -> int:
+    import io
     import os
+    from pathlib import Path
 
     width, height = _size(args.size)
     game = _load_save(args.file)
@@ -484,15 +490,25 @@ def cmd_render(args) -> int:
     import pygame
 
     from .client import render_game_screen
+    from .files import clean_stray_temps, write_atomic
 
+    out = Path(args.out)
+    if out.is_dir():
+        raise UserError(f"--out must be a file, and {out} is a folder")
     try:
         surface = render_game_screen(game, args.turn, args.view, (width, height))
-        try:
-            pygame.image.save(surface, args.out)
-        except (pygame.error, OSError) as exc:
-            raise UserError(f"cannot write {args.out}: {exc}") from None
+        image = io.BytesIO()
+        try:  # encoded in memory first: the file is written whole or not at all
+            pygame.image.save(surface, image, out.name)  # the format follows the name, as before
+        except pygame.error as exc:
+            raise UserError(f"cannot write {out}: {exc}") from None
     finally:
         pygame.quit()
+    clean_stray_temps(out.parent, (out.name,))  # what a render killed while writing left
+    try:
+        write_atomic(out, image.getvalue())  # a temporary file, renamed; removed on an error
+    except OSError as exc:
+        raise UserError(f"cannot write {out}: {exc.strerror or exc}") from None
     print(f"wrote {args.out}: turn {args.turn} as {args.view}, {width}x{height}")
     return EXIT_OK
 
@@ -511,7 +527,10 @@ def cmd_report(args) -> int:
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise UserError(f"--out must be a folder, and {out} is a file")
-    report, paths = make_report(args.file, out, parent, game=game, map_size=size)
+    try:
+        report, paths = make_report(args.file, out, parent, game=game, map_size=size)
+    except OSError as exc:  # a full disk: no file of the report is left (all or nothing)
+        raise UserError(f"cannot write the report into {out}: {exc.strerror or exc}; nothing was written") from None
     if report.comparison is not None and not report.comparison.found:
         print(f"note: {printable(report.comparison.note)}", file=sys.stderr)
     print(f"wrote {paths[0]} and {paths[1]} ({len(paths) - 2} pictures in {paths[2].parent})")
@@ -519,7 +538,9 @@ def cmd_report(args) -> int:
 
 
 def cmd_history_build(args) -> int:
-    from .persist import save_game, saves_home
+    from pathlib import Path
+
+    from .persist import clean_saves_folder, save_game, saves_home
     from .persist.history import HistoryError, build_history_save, history_path, read_history
 
     path = history_path(args.history)
@@ -532,6 +553,7 @@ def cmd_history_build(args) -> int:
     except HistoryError as exc:
         raise UserError(f"{path.name}: {exc}") from None
     out = args.out or str(saves_home() / f"{hist.history.id}.wgsave")
+    clean_saves_folder(Path(out).parent)  # temporary files of a save killed mid-write
     save_game(out, game)
     print(f"wrote {out}: {game.turns} turns, {len(game.inputs)} inputs")
     return EXIT_OK
