@@ -135,12 +135,13 @@ def write_atomic(path: os.PathLike | str, data: bytes) -> None:
 
 
 def write_all_atomic(files: Iterable[tuple[os.PathLike | str, bytes]]) -> None:
-    """Write several files so that either all of them are written or none is.
+    """Write several files so that a failure while writing them (a full disk) writes none.
 
     Every file is first written to its temporary file; only when all are on disk are they renamed
     into place, in the order given (put the file that shows the rest is complete last). On an
     error (OSError, e.g. ENOSPC) every temporary file, and every folder this call made that is
-    still empty, is removed before the error is raised.
+    still empty, is removed before the error is raised. A rename needs no space; should one fail
+    all the same, the files renamed before it stay new.
     """
     items = [(Path(p), data) for p, data in files]
     made: list[Path] = []  # folders created here, outermost first
