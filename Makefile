@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: play test test-fast bench clean
+.PHONY: play test test-fast lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,11 +17,16 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 play: $(VENV)/.installed
 	$(BIN)/wargame play
 
-test: $(VENV)/.installed
+# ruff and mypy run first: a lint or type error fails the target before the long test run.
+lint: $(VENV)/.installed
+	$(BIN)/python -m ruff check wargame tests bench
+	$(BIN)/python -m mypy wargame
+
+test: lint
 	$(BIN)/python -m pytest
 
 # For development: the tests marked slow are left out and the save fuzzers draw fewer files.
-test-fast: $(VENV)/.installed
+test-fast: lint
 	WARGAME_FUZZ_BASE=1000 $(BIN)/python -m pytest -q -m "not slow"
 
 bench: $(VENV)/.installed

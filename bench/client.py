@@ -20,6 +20,7 @@ os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
 import pygame  # noqa: E402
+from attrs import evolve  # noqa: E402
 
 from wargame.client.app import App  # noqa: E402
 from wargame.client.scenes.game import GameScene  # noqa: E402
@@ -27,7 +28,6 @@ from wargame.client.scenes.handover import HandoverScene  # noqa: E402
 from wargame.client.session import Session  # noqa: E402
 from wargame.persist import load_save, saves_home  # noqa: E402
 from wargame.persist.game import branch  # noqa: E402
-from attrs import evolve  # noqa: E402
 
 
 def game_screen(app: App) -> GameScene:

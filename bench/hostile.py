@@ -26,8 +26,12 @@ import msgpack  # noqa: E402
 import test_save_fuzz as fuzz  # noqa: E402
 import test_save_hostile as hostile  # noqa: E402
 from wargame.engine import Note  # noqa: E402
-from wargame.persist import fileformat, load_bytes, validate  # noqa: E402
-from wargame.persist import SaveError  # noqa: E402
+from wargame.persist import (  # noqa: E402
+    SaveError,  # noqa: E402
+    fileformat,
+    load_bytes,
+    validate,
+)
 from wargame.ruleset.loader import content_hash  # noqa: E402
 
 GOAL_S = 1.0

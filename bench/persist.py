@@ -33,12 +33,19 @@ import msgpack  # noqa: E402
 
 from wargame.bots import make_bots  # noqa: E402
 from wargame.engine import EndOrders, React, Vote, seats_to_act, state_hash  # noqa: E402
-from wargame.engine.state import PHASE_CONSENSUS, PHASE_ORDERS  # noqa: E402
-from wargame.persist import SavedGame, load_save, save_game  # noqa: E402
-from wargame.persist import fileformat  # noqa: E402
-from wargame.persist import game as game_module  # noqa: E402
+from wargame.engine.state import (  # noqa: E402
+    PHASE_CONSENSUS,
+    PHASE_ORDERS,
+    GameState,  # noqa: E402
+)
+from wargame.persist import (  # noqa: E402
+    SavedGame,
+    fileformat,  # noqa: E402
+    game as game_module,  # noqa: E402
+    load_save,
+    save_game,
+)
 from wargame.persist.codec import CONVERTER, state_to_data  # noqa: E402
-from wargame.engine.state import GameState  # noqa: E402
 from wargame.ruleset import load_ruleset  # noqa: E402
 
 GOAL_SEEK_MS = 5.0
@@ -189,7 +196,8 @@ def report(label: str, rs, game: SavedGame, per_turn: list[float], folder: Path,
         jpath = folder / f"{rs.id}-{kind}.json"
         text = json.dumps(body, separators=(",", ":"))
         data = text.encode()
-        jsave = best_of(repeat, lambda: fileformat.write_atomic(jpath, json.dumps(body, separators=(",", ":")).encode()))
+        jsave = best_of(repeat,
+                        lambda: fileformat.write_atomic(jpath, json.dumps(body, separators=(",", ":")).encode()))
         jload = best_of(repeat, lambda: json.loads(jpath.read_bytes()))
         line = (f"  snapshots {kind:<7} {len(data):>10,} bytes ({len(data) / size:4.2f}x), save {ms(jsave)}, "
                 f"parse {ms(jload)}")

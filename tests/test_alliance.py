@@ -29,7 +29,8 @@ def test_a_veto_blocks_the_action_refunds_it_and_costs_cohesion(rs):
     assert not any(e.kind == "executed" and e.data.get("action") == "baltic_reinforcement" for e in events)
     assert st.cohesion == 7 - rs.settings.veto_cohesion_cost
     for stat, amount in rs.actions["baltic_reinforcement"].cost.items():
-        assert st.stats["nato_hawk"][stat] >= paid[stat] + amount or st.stats["nato_hawk"][stat] == rs.factions["nato_hawk"].stat_max
+        have = st.stats["nato_hawk"][stat]
+        assert have >= paid[stat] + amount or have == rs.factions["nato_hawk"].stat_max
 
 
 def test_an_approved_alliance_action_goes_ahead(rs):

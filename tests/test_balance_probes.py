@@ -11,7 +11,8 @@ import json
 
 import pytest
 
-from wargame.balance import THRESHOLD, play_probe_game, play_record, play_seed, run_probes, summarise
+from test_cli import TINY, assert_no_traceback, run
+from wargame.balance import THRESHOLD, play_record, play_seed, run_probes, summarise
 from wargame.bots import make_bots
 from wargame.bots.probes import (
     APPROVE_ALL,
@@ -29,8 +30,6 @@ from wargame.engine.inputs import Endorse
 from wargame.engine.legal import voter_for
 from wargame.engine.state import PHASE_ORDERS
 from wargame.simulate import ruleset_for
-
-from test_cli import TINY, assert_no_traceback, run
 
 TINY_PATH = str(TINY)
 TINY_SEEDS = range(6)

@@ -14,8 +14,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, example, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 from wargame.cli import main
 from wargame.ruleset import RulesetError, rulesets_home, schema

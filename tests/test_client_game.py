@@ -8,14 +8,14 @@ os.environ["SDL_AUDIODRIVER"] = "dummy"
 import pygame
 import pytest
 
-from wargame.engine import EndOrders, Order, React, Vote, player_view
-from wargame.persist import SavedGame, load_save
 from wargame.client.app import App
 from wargame.client.scenes.game import GameScene
 from wargame.client.scenes.handover import HandoverScene
 from wargame.client.scenes.menu import MenuScene
 from wargame.client.scenes.results import TurnResultsScene
 from wargame.client.session import Session
+from wargame.engine import EndOrders, Order, React, Vote, player_view
+from wargame.persist import SavedGame, load_save
 
 SEATS = ("russia", "ukraine", "nato_hawk", "nato_cautious")
 
@@ -386,7 +386,8 @@ def test_idle_client_does_not_redraw(app, rs, tmp_path):
     play_screen(app)
     app.pump()
     assert app.tick(0.1) is False, "nothing changed, yet the client drew a frame"
-    pygame.event.post(pygame.event.Event(pygame.MOUSEMOTION, pos=(500, 300), rel=(1, 1), buttons=(0, 0, 0), touch=False))
+    pygame.event.post(pygame.event.Event(pygame.MOUSEMOTION, pos=(500, 300), rel=(1, 1), buttons=(0, 0, 0),
+                                         touch=False))
     assert app.pump() is True
 
 
@@ -426,7 +427,8 @@ def test_map_zooms_pans_and_keeps_clicks_true(app, rs, tmp_path):
     zoomed = board.map.bounds
     assert zoomed[1] - zoomed[0] < theatre[1] - theatre[0]
     # drag with the right button: the map moves, no order is picked
-    for etype, extra in ((pygame.MOUSEBUTTONDOWN, {"button": 3}), (pygame.MOUSEMOTION, {"rel": (40, 0), "buttons": (0, 0, 1)}),
+    for etype, extra in ((pygame.MOUSEBUTTONDOWN, {"button": 3}),
+                         (pygame.MOUSEMOTION, {"rel": (40, 0), "buttons": (0, 0, 1)}),
                          (pygame.MOUSEBUTTONUP, {"button": 3})):
         pygame.event.post(pygame.event.Event(etype, pos=rect.center, touch=False, **extra))
         app.pump()

@@ -23,6 +23,7 @@ from wargame.client.scenes.handover import HandoverScene  # noqa: E402
 from wargame.client.scenes.menu import MenuScene  # noqa: E402
 from wargame.client.session import REACTION, TURN_START, Session  # noqa: E402
 from wargame.engine import (  # noqa: E402
+    UMPIRE_TYPES,
     Adjudicate,
     EndOrders,
     FireInject,
@@ -32,7 +33,6 @@ from wargame.engine import (  # noqa: E402
     Publish,
     React,
     SetStat,
-    UMPIRE_TYPES,
     seats_to_act,
 )
 from wargame.persist import Autosaver, SavedGame  # noqa: E402

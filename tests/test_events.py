@@ -9,12 +9,22 @@ import typing
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from wargame.bots import make_bots
-from wargame.engine import (Adjudicate, FireInject, FreeInject, IllegalInput, Note, Publish, SetTrack, apply,
-                            new_game, seats_to_act, state_hash)
+from wargame.engine import (
+    Adjudicate,
+    FireInject,
+    FreeInject,
+    IllegalInput,
+    Note,
+    Publish,
+    SetTrack,
+    apply,
+    new_game,
+    seats_to_act,
+    state_hash,
+)
 from wargame.engine.events import CAUSE_KINDS, PAYLOADS, EventKind, cause_label
 from wargame.engine.redlines import available_responses
 from wargame.engine.state import PHASE_REACTION
@@ -169,7 +179,8 @@ def test_each_end_of_turn_rise_names_what_first_reached_the_rung(rulesets):
             turn_events.setdefault(e.turn, []).append(e)
         for turn, events in turn_events.items():
             for e in events:
-                if e.kind != EventKind.ESCALATION or e.data["to"] <= e.data["from"] or e.data["cause"]["kind"] == "inject":
+                if (e.kind != EventKind.ESCALATION or e.data["to"] <= e.data["from"]
+                        or e.data["cause"]["kind"] == "inject"):
                     continue
                 cause = e.data["cause"]
                 assert cause["kind"] in ("action", "response") and cause["faction"] == e.data["by"]

@@ -7,7 +7,7 @@ import pytest
 
 from wargame.cli import main
 from wargame.persist.calibrate import GOALS, calibrate, format_report
-from wargame.persist.history import PIN_KINDS, OrderSpec, read_history, run_history, history_path
+from wargame.persist.history import PIN_KINDS, OrderSpec, history_path, read_history, run_history
 
 
 @pytest.fixture(scope="module")

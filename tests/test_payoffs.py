@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 from attrs import evolve
-from hypothesis import given, settings
-from hypothesis import strategies as st_
+from hypothesis import given, settings, strategies as st_
 
 from wargame import debrief
 from wargame.bots import make_bots

@@ -14,24 +14,26 @@ import msgpack
 import pytest
 
 import wargame
+from wargame import files
 from wargame.bots import make_bots
 from wargame.engine import UMPIRE_SEAT, seats_to_act, state_hash
 from wargame.persist import (
     FORMAT_VERSION,
     Autosaver,
     Header,
-    SaveError,
     SavedGame,
+    SaveError,
     branch,
+    fileformat,
+    game as game_module,
     latest_autosave,
-    saves_home,
     load_bytes,
     load_save,
     save_game,
+    saves_home,
+    upgrades,
     verify,
 )
-from wargame.persist import fileformat, upgrades
-from wargame.persist import game as game_module
 from wargame.persist.game import LoggedInput
 from wargame.ruleset import load_ruleset
 
@@ -403,7 +405,7 @@ def _break(monkeypatch, how: str, folder: Path, seen: list) -> None:
         real_fdopen = os.fdopen
         monkeypatch.setattr(os, "fdopen", lambda fd, *a, **k: _HalfWriter(real_fdopen(fd, *a, **k), folder, seen))
     elif how == "mkstemp":
-        monkeypatch.setattr(fileformat.tempfile, "mkstemp", _enospc)
+        monkeypatch.setattr(files.tempfile, "mkstemp", _enospc)
 
 
 @pytest.mark.parametrize("how", ["write", "fsync", "replace", "mkstemp"])

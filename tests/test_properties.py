@@ -2,8 +2,7 @@
 
 import random
 
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st_
+from hypothesis import HealthCheck, given, settings, strategies as st_
 
 from wargame.engine import IllegalInput, apply, legal_inputs, new_game, seats_to_act, state_hash
 from wargame.ruleset.schema import OUTCOME_IDS

@@ -43,7 +43,8 @@ def test_unanswered_crossing_erodes_credibility_and_drifts_the_line(rs):
     st, events = apply(rs, st, React("russia", LINE, None))
     after = st.lines[LINE]
     line = rs.red_lines[LINE]
-    assert after.credibility == pytest.approx(before.credibility - getattr(rs.settings.audience, line.formality).credibility_loss)
+    loss = getattr(rs.settings.audience, line.formality).credibility_loss
+    assert after.credibility == pytest.approx(before.credibility - loss)
     assert after.unanswered == before.unanswered + 1
     assert after.declared == before.declared + line.drift
     assert after.resolve == before.resolve and after.tolerance == before.tolerance  # the hidden truth stays
@@ -76,7 +77,8 @@ def test_unanswered_crossing_makes_the_next_step_cheaper(rs):
         assert cheaper[stat] == max(0, amount - 2 * cut.get(stat, 0))
     assert sum(cheaper.values()) < sum(base.values())
     # Russia's own costs do not change: only addressees grow confident
-    assert action_cost(rs, st2, rs.actions["offensive"], "russia") == action_cost(rs, st, rs.actions["offensive"], "russia")
+    offensive = rs.actions["offensive"]
+    assert action_cost(rs, st2, offensive, "russia") == action_cost(rs, st, offensive, "russia")
 
 
 def test_sub_threshold_steps_add_pressure_until_the_line_breaks(rs):
@@ -112,7 +114,8 @@ def test_power_model_ignores_history(rs):
     assert action_cost(rs, st, jets, ACTOR) == action_cost(rs, with_line(st, LINE, unanswered=0), jets, ACTOR)
     line = rs.red_lines[LINE]
     power = rs.exprs[rs.factions["russia"].power](st, "russia")
-    assert st.lines[LINE].credibility == pytest.approx(min(1.0, max(0.0, rs.settings.power_credibility_scale * line.interest * power)), abs=1e-6)
+    expected = min(1.0, max(0.0, rs.settings.power_credibility_scale * line.interest * power))
+    assert st.lines[LINE].credibility == pytest.approx(expected, abs=1e-6)
 
 
 def test_only_the_owner_may_answer(rs):

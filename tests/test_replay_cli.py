@@ -13,8 +13,7 @@ import pytest
 
 from wargame.bots import make_bots
 from wargame.engine import seats_to_act
-from wargame.persist import SavedGame, branch, load_save, save_game, verify
-from wargame.persist import fileformat
+from wargame.persist import SavedGame, branch, fileformat, load_save, save_game, verify
 from wargame.ruleset import load_ruleset
 
 REPO = Path(__file__).resolve().parents[1]
@@ -266,8 +265,9 @@ def test_render_draws_a_save_at_a_turn_into_a_png(tmp_path):
     from wargame.persist import saves_home
 
     out = tmp_path / "turn8.png"
-    proc = subprocess.run([sys.executable, "-m", "wargame.cli", "render", str(saves_home() / "history-2022-2024.wgsave"),
-                           "--turn", "8", "--as", "ukraine", "--out", str(out)],
+    proc = subprocess.run([sys.executable, "-m", "wargame.cli", "render",
+                           str(saves_home() / "history-2022-2024.wgsave"), "--turn", "8", "--as", "ukraine",
+                           "--out", str(out)],
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert "Traceback" not in proc.stderr
@@ -280,8 +280,9 @@ def test_render_draws_a_save_at_a_turn_into_a_png(tmp_path):
 def test_render_refuses_a_turn_beyond_the_save(tmp_path):
     from wargame.persist import saves_home
 
-    proc = subprocess.run([sys.executable, "-m", "wargame.cli", "render", str(saves_home() / "history-2022-2024.wgsave"),
-                           "--turn", "99", "--out", str(tmp_path / "x.png")], capture_output=True, text=True, timeout=120)
+    proc = subprocess.run([sys.executable, "-m", "wargame.cli", "render",
+                           str(saves_home() / "history-2022-2024.wgsave"), "--turn", "99",
+                           "--out", str(tmp_path / "x.png")], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 1
     assert "no turn 99" in proc.stderr and "Traceback" not in proc.stderr
 

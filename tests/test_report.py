@@ -279,9 +279,9 @@ def test_a_failure_while_rendering_writes_nothing(tmp_path, monkeypatch):
 
 
 def test_crowded_chart_notes_do_not_cover_each_other(rs):
-    from wargame.client.chart import _free_spot
-
     import pygame
+
+    from wargame.client.chart import _free_spot
 
     plot = pygame.Rect(0, 0, 400, 300)
     taken = [pygame.Rect(100, 200, 120, 20)]

@@ -30,13 +30,11 @@ from pathlib import Path
 
 import msgpack
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from wargame.bots import make_bots
 from wargame.engine import UMPIRE, month_label, player_view, seats_to_act, state_hash
-from wargame.persist import SaveError, SavedGame, load_bytes, verify
-from wargame.persist import fileformat
+from wargame.persist import SavedGame, SaveError, fileformat, load_bytes, verify
 from wargame.persist.game import turn_events
 from wargame.ruleset import load_ruleset
 from wargame.ruleset.loader import content_hash

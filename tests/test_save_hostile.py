@@ -16,16 +16,14 @@ import math
 
 import msgpack
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from test_save_fuzz import assert_one_line, base_save, load_or_error
 from wargame import strict_json
 from wargame.cli import main
 from wargame.client.session import Session
 from wargame.engine import UMPIRE, Note, player_view
-from wargame.persist import SaveError, load_bytes
-from wargame.persist import fileformat, validate
+from wargame.persist import SaveError, fileformat, load_bytes, validate
 from wargame.persist.codec import input_to_data
 from wargame.persist.game import turn_events
 from wargame.report.collect import collect
@@ -116,7 +114,8 @@ def test_a_bogus_order_in_an_earlier_turn_is_named_when_that_turn_is_replayed():
 BOGUS_INPUTS = {
     "vote on an order that does not exist": ("consensus", {"kind": "vote", "faction": "nato_hawk", "order": 99,
                                                             "approve": True}),
-    "vote while the game is in the orders phase": ("consensus", {"kind": "vote", "faction": "nato_hawk", "order": 0, "approve": True}),
+    "vote while the game is in the orders phase": ("consensus", {"kind": "vote", "faction": "nato_hawk", "order": 0,
+                                                                 "approve": True}),
     "answer to an uncrossed red line": ("reaction", {"kind": "react", "faction": "russia", "red_line": "x",
                                                      "response": None}),
     "orders from no seat": ("orders", {"kind": "end_orders", "faction": "nobody"}),

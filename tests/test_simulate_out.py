@@ -13,15 +13,14 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
 from wargame import simulate
 from wargame.bots import make_bots
+from wargame.cli import main
 from wargame.engine import apply, final_scores, new_game, seats_to_act
 from wargame.engine.combat import is_breakthrough
 from wargame.engine.events import EventKind
-from wargame.cli import main
 from wargame.ruleset import load_ruleset
 from wargame.simulate import run_games, summarise, wilson, write_results
 

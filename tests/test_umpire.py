@@ -4,8 +4,7 @@ import json
 
 import msgpack
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st_
+from hypothesis import given, settings, strategies as st_
 
 from wargame.engine import (
     Adjudicate,

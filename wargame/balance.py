@@ -310,12 +310,12 @@ def summarise(rs, baseline: list[dict], probe_records: list[list[dict]], probes:
         return (-d, order[(row["seat"], row["policy"])])
 
     rows.sort(key=badness)
-    flagged = sum(r["flagged"] for r in rows)
+    n_flagged = sum(r["flagged"] for r in rows)
     return {
         **meta,
         "games": games,
         "threshold": threshold,
-        "goal": {"text": GOAL, "met": flagged == 0, "flagged": flagged, "probes": len(rows)},
+        "goal": {"text": GOAL, "met": n_flagged == 0, "flagged": n_flagged, "probes": len(rows)},
         "baseline": {
             "outcome_shares": _shares(baseline),
             "ends_early": _early(baseline),
@@ -383,7 +383,8 @@ def format_table(report: dict, outcome_order) -> str:
                        f"{r['mean_payoff']:>7.2f} {r['baseline_mean']:>7.2f} {delta:>8}")
     lines.append("outcome shares in %: " + ", ".join(f"{codes[o]} {o}" for o in outcomes)
                  + "; chg%: games whose outcome differs from the doctrine game on the same seed; "
-                   "early%: games ending before the turn limit; peak: mean highest rung; delta SD: (mean - base) / SD of the doctrine "
+                   "early%: games ending before the turn limit; peak: mean highest rung; "
+                   "delta SD: (mean - base) / SD of the doctrine "
                    "payoff of that seat, n/a where that SD is 0; * marks a probe above the threshold")
     lines.append("doctrine payoff per seat (mean, SD): " + ", ".join(
         f"{s} {v['mean']:.2f} ({v['sd']:.2f})" for s, v in base["seats"].items()))

@@ -6,28 +6,45 @@ import argparse
 import sys
 
 from . import __version__, strict_json
-from .text import printable
+from .text import SafeStream, printable
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
+# Caps on what the command line accepts: far above any real use, far below what would run for
+# ever or overflow. A seed is the random generator's 64-bit state (and a save stores it as one).
+MAX_GAMES = 1_000_000  # --games, --seeds: a million doctrine games is days of work already
+MAX_SEED = 2**64 - 1
+MAX_TURN = 100_000  # --at, --turn: no save has that many (the save says which it has)
+MAX_JOBS = 1_000  # --jobs is capped at the cores anyway; this bounds the number itself
 
-def _whole_number(minimum: int):
-    """An argparse type: a whole number no smaller than `minimum`."""
+
+def _whole_number(minimum: int, maximum: int):
+    """An argparse type: a whole number from `minimum` to `maximum`."""
 
     def parse(text: str) -> int:
         try:
             value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        except ValueError:  # also for a number of thousands of digits (int's own limit)
+            shown = text if len(text) <= 40 else text[:40] + "..."
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {shown!r}") from None
         if value < minimum:
             raise argparse.ArgumentTypeError(f"must be at least {minimum}, got {value}")
+        if value > maximum:
+            raise argparse.ArgumentTypeError(f"must be at most {maximum:,}, got {_short(value)}")
         return value
 
     return parse
 
 
-_positive = _whole_number(1)
-_seed = _whole_number(0)
+def _short(value: int) -> str:
+    text = str(value)
+    return text if len(text) <= 30 else f"a number of {len(text)} digits"
+
+
+_games = _whole_number(1, MAX_GAMES)
+_jobs = _whole_number(1, MAX_JOBS)
+_seed = _whole_number(0, MAX_SEED)
+_turn = _whole_number(0, MAX_TURN)
 
 
 def _add_view_option(parser: argparse.ArgumentParser) -> None:
@@ -70,10 +87,11 @@ def build_parser() -> argparse.ArgumentParser:
     sim = sub.add_parser("simulate", help="play many bot games and summarise their outcomes",
                          description="Play N bot games with seeds S..S+N-1 and summarise outcomes and "
                                      "peak escalation. Results do not depend on --jobs.")
-    sim.add_argument("--games", type=_positive, default=100, help="number of games (default: 100)")
+    sim.add_argument("--games", type=_games, default=100, help="number of games (default: 100)")
     sim.add_argument("--seed", type=_seed, default=0, help="seed of the first game (default: 0)")
     sim.add_argument("--bots", choices=["random", "doctrine"], default="doctrine", help="bot kind (default: doctrine)")
-    sim.add_argument("--jobs", type=_positive, default=1, help="worker processes (default: 1)")
+    sim.add_argument("--jobs", type=_jobs, default=1,
+                     help="worker processes, at most the number of cores (default: 1)")
     sim.add_argument("--json", action="store_true", help="print one JSON object to stdout")
     sim.add_argument("--ruleset", help="ruleset folder or shipped ruleset id (default: default)")
     sim.add_argument("--scenario", help="scenario id (default: the ruleset's default scenario)")
@@ -96,11 +114,12 @@ def build_parser() -> argparse.ArgumentParser:
                                        "red_line[nato_personnel].response_cost.")
     sweep.add_argument("--set", dest="settings", action="append", required=True, metavar="KEY=V1,V2,...",
                        help="a ruleset value and the values to try (TOML: 3, 0.5, true, \"text\"); repeatable")
-    sweep.add_argument("--games", type=_positive, default=100, help="games per variant (default: 100)")
+    sweep.add_argument("--games", type=_games, default=100, help="games per variant (default: 100)")
     sweep.add_argument("--seed", type=_seed, default=0, help="seed of the first game (default: 0)")
     sweep.add_argument("--bots", choices=["random", "doctrine"], default="doctrine",
                        help="bot kind (default: doctrine)")
-    sweep.add_argument("--jobs", type=_positive, default=1, help="worker processes (default: 1)")
+    sweep.add_argument("--jobs", type=_jobs, default=1,
+                       help="worker processes, at most the number of cores (default: 1)")
     sweep.add_argument("--ruleset", help="ruleset folder or shipped ruleset id (default: default)")
     sweep.add_argument("--scenario", help="scenario id (default: the ruleset's default scenario)")
     sweep.add_argument("--json", action="store_true", help="print one JSON object to stdout")
@@ -117,10 +136,10 @@ def build_parser() -> argparse.ArgumentParser:
                                          "the baseline in standard deviations of the baseline seat's payoff, "
                                          "worst first; the goal: no probe beats doctrine by more than "
                                          "0.2 SD. Results do not depend on --jobs.")
-    balance.add_argument("--games", type=_positive, default=200,
+    balance.add_argument("--games", type=_games, default=200,
                          help="games per probe and for the baseline, seeds S..S+N-1 (default: 200)")
     balance.add_argument("--seed", type=_seed, default=0, help="seed of the first game (default: 0)")
-    balance.add_argument("--jobs", type=_positive, default=1,
+    balance.add_argument("--jobs", type=_jobs, default=1,
                          help="worker processes, at most the number of cores (default: 1)")
     balance.add_argument("--ruleset", help="ruleset folder or shipped ruleset id (default: default)")
     balance.add_argument("--scenario", help="scenario id (default: the ruleset's default scenario)")
@@ -138,7 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
                                         "with their rationales.")
     replay.add_argument("file", help="a .wgsave file")
     replay.add_argument("--verify", action="store_true", help="replay from the start and compare every turn's hash")
-    replay.add_argument("--at", type=_seed, metavar="TURN", help="the state after this turn (0: the start)")
+    replay.add_argument("--at", type=_turn, metavar="TURN", help="the state after this turn (0: the start)")
     _add_view_option(replay)
     replay.add_argument("--umpire-log", action="store_true",
                         help="list the umpire's inputs (injects, adjustments, adjudications, notes) and why")
@@ -149,7 +168,7 @@ def build_parser() -> argparse.ArgumentParser:
                             description="Draw the map and escalation track of a save file after TURN, as "
                                         "one seat saw it, into a PNG image. Needs no display.")
     render.add_argument("file", help="a .wgsave file")
-    render.add_argument("--turn", type=_seed, required=True, help="the state after this turn (0: the start)")
+    render.add_argument("--turn", type=_turn, required=True, help="the state after this turn (0: the start)")
     _add_view_option(render)
     render.add_argument("--out", required=True, help="the PNG file to write")
     render.add_argument("--size", default="1280x800", help="image size WIDTHxHEIGHT (default 1280x800)")
@@ -191,7 +210,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "outcome shares, refused orders, pins, and the engine's P(respond) at each historical "
                     "crossing beside the recorded answer, with the goals: region drift <= 1.5 and Russia "
                     "collapsing in at most 10% of seeds.")
-    calib.add_argument("--seeds", type=_positive, default=100, help="number of seeds to play (default: 100)")
+    calib.add_argument("--seeds", type=_games, default=100, help="number of seeds to play (default: 100)")
     calib.add_argument("--seed", type=_seed, default=0, help="the first seed (default: 0); seeds S..S+N-1")
     calib.add_argument("--history", default="2022-2024", help="history file or name (default: 2022-2024)")
     calib.add_argument("--keep-pins", action="store_true",
@@ -236,7 +255,7 @@ def cmd_ruleset_check(args) -> int:
         rs = _load(args.path)
     except RulesetError as exc:
         for line in exc.problems:
-            print(line)
+            print(printable(line))  # one line each, whatever the files hold
         print(f"{len(exc.problems)} problem(s) found", file=sys.stderr)
         return EXIT_FAIL
     print(f"ok: ruleset {rs.id!r} {rs.info.version}: {len(rs.factions)} factions, {len(rs.actions)} actions, "
@@ -257,6 +276,10 @@ def cmd_simulate(args) -> int:
             raise UserError(str(exc)) from None
     if args.scheduler and args.save_dir:
         raise UserError("--save-dir cannot be used with --scheduler: the saves would be written on the workers")
+    if args.save_dir:
+        from .persist import clean_saves_folder
+
+        clean_saves_folder(args.save_dir)  # temporary files of an earlier run killed mid-save
     results, elapsed = _run_simulation(args, ruleset_path)
     summary = summarise(results, elapsed, ruleset=rs.id, scenario=args.scenario or rs.info.default_scenario,
                         bots=args.bots, seed=args.seed, jobs=args.jobs)
@@ -329,15 +352,12 @@ def cmd_sweep(args) -> int:
 
 def cmd_balance(args) -> int:
     from .balance import format_table, run_balance
-    from .simulate import default_jobs, progress_bar, ruleset_for
+    from .simulate import progress_bar, ruleset_for
 
     ruleset_path = str(args.ruleset) if args.ruleset else None
     rs = ruleset_for(ruleset_path)
     _check_scenario(rs, args.scenario)
     jobs = args.jobs
-    if jobs > default_jobs():
-        jobs = default_jobs()
-        print(f"note: --jobs {args.jobs} is more than the {jobs} core(s) available; using {jobs}", file=sys.stderr)
     probes = None
     if args.probe_patterns:
         import fnmatch
@@ -455,7 +475,9 @@ def cmd_replay(args) -> int:
 
 
 def cmd_render(args) -> int:
+    import io
     import os
+    from pathlib import Path
 
     width, height = _size(args.size)
     game = _load_save(args.file)
@@ -468,15 +490,25 @@ def cmd_render(args) -> int:
     import pygame
 
     from .client import render_game_screen
+    from .files import clean_stray_temps, write_atomic
 
+    out = Path(args.out)
+    if out.is_dir():
+        raise UserError(f"--out must be a file, and {out} is a folder")
     try:
         surface = render_game_screen(game, args.turn, args.view, (width, height))
-        try:
-            pygame.image.save(surface, args.out)
-        except (pygame.error, OSError) as exc:
-            raise UserError(f"cannot write {args.out}: {exc}") from None
+        image = io.BytesIO()
+        try:  # encoded in memory first: the file is written whole or not at all
+            pygame.image.save(surface, image, out.name)  # the format follows the name, as before
+        except pygame.error as exc:
+            raise UserError(f"cannot write {out}: {exc}") from None
     finally:
         pygame.quit()
+    clean_stray_temps(out.parent, (out.name,))  # what a render killed while writing left
+    try:
+        write_atomic(out, image.getvalue())  # a temporary file, renamed; removed on an error
+    except OSError as exc:
+        raise UserError(f"cannot write {out}: {exc.strerror or exc}") from None
     print(f"wrote {args.out}: turn {args.turn} as {args.view}, {width}x{height}")
     return EXIT_OK
 
@@ -495,7 +527,10 @@ def cmd_report(args) -> int:
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise UserError(f"--out must be a folder, and {out} is a file")
-    report, paths = make_report(args.file, out, parent, game=game, map_size=size)
+    try:
+        report, paths = make_report(args.file, out, parent, game=game, map_size=size)
+    except OSError as exc:  # a full disk: no file of the report is left (all or nothing)
+        raise UserError(f"cannot write the report into {out}: {exc.strerror or exc}; nothing was written") from None
     if report.comparison is not None and not report.comparison.found:
         print(f"note: {printable(report.comparison.note)}", file=sys.stderr)
     print(f"wrote {paths[0]} and {paths[1]} ({len(paths) - 2} pictures in {paths[2].parent})")
@@ -503,7 +538,9 @@ def cmd_report(args) -> int:
 
 
 def cmd_history_build(args) -> int:
-    from .persist import save_game, saves_home
+    from pathlib import Path
+
+    from .persist import clean_saves_folder, save_game, saves_home
     from .persist.history import HistoryError, build_history_save, history_path, read_history
 
     path = history_path(args.history)
@@ -516,6 +553,7 @@ def cmd_history_build(args) -> int:
     except HistoryError as exc:
         raise UserError(f"{path.name}: {exc}") from None
     out = args.out or str(saves_home() / f"{hist.history.id}.wgsave")
+    clean_saves_folder(Path(out).parent)  # temporary files of a save killed mid-write
     save_game(out, game)
     print(f"wrote {out}: {game.turns} turns, {len(game.inputs)} inputs")
     return EXIT_OK
@@ -589,8 +627,8 @@ def cmd_play(args) -> int:
 def cmd_play_terminal(args) -> int:
     import random
 
-    from .bots import make_bots
     from . import debrief as D
+    from .bots import make_bots
     from .engine import month_label, seats_to_act
     from .persist import Autosaver, SavedGame, saves_home
 
@@ -633,9 +671,40 @@ def cmd_play_terminal(args) -> int:
     return EXIT_OK
 
 
+def _check_ranges(parser: argparse.ArgumentParser, args) -> None:
+    """What the options' own types cannot see: the last seed of a run, --jobs against the cores."""
+    count = getattr(args, "games", None) or getattr(args, "seeds", None)
+    seed = getattr(args, "seed", None)
+    if count is not None and seed is not None and seed + count - 1 > MAX_SEED:
+        parser.error(f"the games' seeds run from --seed to --seed + N - 1, and that passes {MAX_SEED:,} "
+                     f"(the largest seed); use a smaller --seed")
+    jobs = getattr(args, "jobs", None)
+    if jobs is not None and not getattr(args, "scheduler", None):
+        from .simulate import default_jobs
+
+        cores = default_jobs()
+        if jobs > cores:
+            print(f"note: --jobs {jobs} is more than the {cores} core(s) available; using {cores}", file=sys.stderr)
+            args.jobs = cores
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run the command; all its output passes through text.SafeStream (no raw control characters)."""
+    out, err = sys.stdout, sys.stderr
+    if out is not None:
+        sys.stdout = SafeStream(out)
+    if err is not None:
+        sys.stderr = SafeStream(err)
+    try:
+        return _main(argv)
+    finally:
+        sys.stdout, sys.stderr = out, err
+
+
+def _main(argv: list[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    _check_ranges(parser, args)
     from .persist import SaveError
     from .ruleset import RulesetError
 
@@ -644,7 +713,7 @@ def main(argv: list[str] | None = None) -> int:
     except RulesetError as exc:
         print("error: cannot use the ruleset:", file=sys.stderr)
         for line in exc.problems:
-            print(f"  {line}", file=sys.stderr)
+            print(f"  {printable(line)}", file=sys.stderr)
         return EXIT_FAIL
     except SaveError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -78,5 +78,6 @@ def run_on_cluster(address: str, ruleset_path: str | None, variants: list[tuple]
         elapsed = time.perf_counter() - start
     out: list[list[dict]] = [[] for _ in variants]
     for (vi, _), records in zip(tasks, batches):
+        assert records is not None  # as_completed has given every future's result
         out[vi].extend(records)
     return out, elapsed

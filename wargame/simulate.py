@@ -14,7 +14,6 @@ import multiprocessing
 import os
 import signal
 import sys
-import tempfile
 import time
 from collections import Counter
 from pathlib import Path
@@ -25,6 +24,7 @@ from .bots import make_bots
 from .bots.runner import MAX_DECISIONS
 from .engine import apply, final_scores, new_game, seats_to_act
 from .engine.events import EventKind as K, cause_label
+from .files import write_atomic
 
 OUT_FORMATS = (".csv", ".jsonl")
 TOP_N = 10
@@ -87,9 +87,9 @@ class _GameLog:
                 self.crossings.append(row)
                 self.pending[data["red_line"]] = row  # a line is crossed at most once a turn
             elif kind == K.RESPONSE or kind == K.UNANSWERED:
-                row = self.pending.pop(data["red_line"], None)
-                if row is not None:
-                    row[3] = data["response"]
+                crossing = self.pending.pop(data["red_line"], None)
+                if crossing is not None:
+                    crossing[3] = data["response"]
             elif kind == K.BREAKTHROUGH:
                 self.breakthroughs.append([e.turn, data["region"]])
 
@@ -261,7 +261,7 @@ def summarise(results: Iterable[dict], elapsed: float, top: int = TOP_N, **meta)
     decisions = sum(r["decisions"] for r in results)
     nuclear = [r for r in results if r["outcome"] == "nuclear_exchange"]
     triggers = Counter(r["trigger"] for r in nuclear)
-    crossings = Counter()
+    crossings: Counter[str] = Counter()
     for r in results:
         crossings.update(r.get("crossed", {}))
     path_steps = Counter(step for r in nuclear for step in r.get("nuclear_path", []))
@@ -339,17 +339,7 @@ def write_results(path: str, rows: list[dict]) -> None:
     else:
         for row in rows:
             text.write(strict_json.dumps(row) + "\n")
-    folder = Path(path).resolve().parent
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=Path(path).suffix, dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text.getvalue())
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, text.getvalue().encode("utf-8"))
 
 
 # --- terminal -------------------------------------------------------------------------------------
@@ -358,6 +348,7 @@ def write_results(path: str, rows: list[dict]) -> None:
 def progress_bar(stream=None) -> Callable[[int, int], None] | None:
     """A one-line progress bar on stderr, only when it is a terminal."""
     stream = stream or sys.stderr  # looked up now: sys.stderr may have been replaced since import
+    stream = getattr(stream, "unfiltered", stream)  # its carriage returns are meant (text.SafeStream)
     if not stream.isatty():
         return None
     width = 30

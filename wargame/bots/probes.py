@@ -45,7 +45,7 @@ class Probe:
 def probes_for(rs) -> list[Probe]:
     """Every probe policy the ruleset allows, seat by seat in seat order."""
     owners = {line.owner for line in rs.red_lines.values()}
-    out = []
+    out: list[Probe] = []
     for seat in rs.factions:
         out.extend(Probe(seat, REPEAT, a.id) for a in rs.actions_by_faction[seat])
         out.append(Probe(seat, PASSIVE))

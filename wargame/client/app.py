@@ -40,7 +40,7 @@ class Scene:
 
     def __init__(self, app: "App"):
         self.app = app
-        self.keys: dict[int, object] = {}
+        self.keys: dict[int, Callable[[], None]] = {}
 
     def bind(self, key: int, action) -> None:
         """A keyboard shortcut (rebuilt with the widgets; `build` calls bind again)."""
@@ -110,12 +110,13 @@ class Scene:
 class App:
     def __init__(self, size: tuple[int, int] = BASE_SIZE, *, saves_dir: Path | str | None = None,
                  ruleset: str | None = None, text_scale: float = 1.0, window: bool = True):
-        from ..persist import saves_home
+        from ..persist import clean_saves_folder, saves_home
 
         pygame.init()
         reset_fonts()
         pygame.key.set_repeat(350, 40)
         self.saves_dir = Path(saves_dir) if saves_dir is not None else saves_home()
+        clean_saves_folder(self.saves_dir)  # temporary files of a save killed mid-write
         self.default_ruleset = ruleset
         self.text_scale = text_scale
         self.window = window

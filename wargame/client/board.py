@@ -82,6 +82,7 @@ class Board:
         key = (self._version, tuple(rect))
         if self._map_cache is None or self._map_cache[0] != key:
             picture = pygame.Surface(rect.size)
+            assert self.view is not None, "set_view() first"
             self.map.draw(picture, picture.get_rect(), self.view)
             self._map_cache = (key, picture)
         surface.blit(self._map_cache[1], rect)
@@ -175,6 +176,7 @@ class Board:
         key = (self._version, tuple(rect))
         if self._track_cache is None or self._track_cache[0] != key:
             picture = pygame.Surface(rect.size)
+            assert self.view is not None, "set_view() first"
             self.track.draw(picture, picture.get_rect(), self.view)
             self._track_cache = (key, picture)
         surface.blit(self._track_cache[1], rect)
@@ -182,6 +184,7 @@ class Board:
     # --- the title bar ------------------------------------------------------------------------
     def draw_title(self, surface: pygame.Surface, rect: pygame.Rect, left: str, right: str,
                    reserve_right: int = 0) -> None:
+        assert self.view is not None, "set_view() first"
         draw_title_bar(surface, rect, self.rs, self.view.get("escalation", 0), left, right, reserve_right)
 
 

@@ -119,7 +119,8 @@ def action_html(rs: Ruleset, view: dict[str, Any], seat: str, option) -> str:
         line = rs.red_lines[lid]
         owner = seat_name(rs, line.owner)
         if how == "crosses":
-            parts.append(f"<font color='{BAD}'><b>Crosses</b> {esc(owner)}'s declared red line: {esc(line.name)}</font>")
+            parts.append(f"<font color='{BAD}'><b>Crosses</b> {esc(owner)}'s declared red line: "
+                         f"{esc(line.name)}</font>")
         else:
             parts.append(f"Adds pressure on {esc(owner)}'s red line: {esc(line.name)}")
     if getattr(option, "targets", None):

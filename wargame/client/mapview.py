@@ -14,8 +14,7 @@ from typing import Any, Sequence
 import pygame
 
 from ..ruleset.model import Ruleset
-from . import chart
-from . import palette as P
+from . import chart, palette as P
 
 Point = tuple[float, float]
 
@@ -194,6 +193,12 @@ class MapView:
         lats = [p[1] for r in home for p in r.polygon] + [rs.regions[n].label[1] for n in near if n in rs.regions]
         return (min(lons) - 0.6, max(lons) + 0.6, min(lats) - 0.4, max(lats) + 0.4)
 
+    @property
+    def frame(self) -> pygame.Rect:
+        """The rect the projection was last fitted into (`fit` and `draw` set it)."""
+        assert self.rect is not None, "fit() first"
+        return self.rect
+
     def fit(self, rect: pygame.Rect | Sequence[int]) -> None:
         """Fit the projection into `rect` (keeping the aspect ratio, centred)."""
         rect = pygame.Rect(rect)
@@ -216,7 +221,8 @@ class MapView:
         """Show another part of the map (zoom and pan); the projection is refitted."""
         self.bounds = bounds
         rect, self.rect = self.rect, None
-        self.fit(rect)
+        if rect is not None:  # else the next draw fits it
+            self.fit(rect)
 
     def unproject(self, x: float, y: float) -> tuple[float, float]:
         """The [lon, lat] under a screen point (the inverse of `project`)."""
@@ -281,7 +287,7 @@ class MapView:
     def draw(self, surface: pygame.Surface, rect: pygame.Rect | Sequence[int],
              view: dict[str, Any], hover: str | None = None) -> None:
         self.fit(rect)
-        rect = self.rect
+        rect = self.frame
         old_clip = surface.get_clip()
         surface.set_clip(rect.clip(old_clip) if old_clip else rect)
         try:
@@ -363,11 +369,11 @@ class MapView:
                     break
         size = self.fs(17) if max(font(self.fs(17)).size(line)[0] for line in lines) <= room else self.fs(15)
         imgs = [render_text(line, size, P.TEXT, P.HALO) for line in lines]
-        chips = self._strength_chips(view["regions"].get(rid, {})) if chips else None
-        if chips is not None:
-            imgs.append(chips)
+        chip_img = self._strength_chips(view["regions"].get(rid, {})) if chips else None
+        if chip_img is not None:
+            imgs.append(chip_img)
         w = max(i.get_width() for i in imgs)
-        h = sum(i.get_height() for i in imgs) - 3 * (len(lines) - 1) + (1 if chips else 0)
+        h = sum(i.get_height() for i in imgs) - 3 * (len(lines) - 1) + (1 if chip_img else 0)
         out = pygame.Surface((w, h), pygame.SRCALPHA)
         y = 0
         for i, img in enumerate(imgs):
@@ -378,7 +384,8 @@ class MapView:
     def _draw_labels(self, surface: pygame.Surface, view: dict[str, Any]) -> None:
         rs = self.rs
         taken: list[pygame.Rect] = []   # labels and city dots
-        self.placed_labels = []  # (text, rect) of every name drawn, for the legibility tests
+        # (text, rect) of every name drawn, for the legibility tests
+        self.placed_labels: list[tuple[str, pygame.Rect]] = []
         if self.show_legend:  # names keep clear of the legend drawn over them
             taken.append(self._legend()[0])
         front: list[pygame.Rect] = []   # samples along the front line
@@ -437,7 +444,7 @@ class MapView:
             ]
             others = [t for t in taken if t != own]
             spot = next((cand for cand in candidates
-                         if cand.collidelist(others) < 0 and self.rect.contains(cand)), None)
+                         if cand.collidelist(others) < 0 and self.frame.contains(cand)), None)
             if spot is not None:  # a name with no clear spot waits for a closer zoom
                 surface.blit(img, spot)
                 taken.append(spot)
@@ -459,8 +466,8 @@ class MapView:
             best = None
             for dx, dy in offsets:
                 cand = img.get_rect(center=(x + dx, y + dy))
-                if not self.rect.contains(cand) and self.rect.colliderect(cand):
-                    cand.clamp_ip(self.rect)
+                if not self.frame.contains(cand) and self.frame.colliderect(cand):
+                    cand.clamp_ip(self.frame)
                 inner = cand.inflate(-2, -2)
                 clash = overlap(inner)
                 score = 10 * clash + overlap(inner, front)
@@ -470,6 +477,7 @@ class MapView:
                     best = (score, cand, clash)
                 if score == 0:
                     break
+            assert best is not None  # there are offsets to try
             return best[2], best[1]
 
         def label_region(rid: str) -> None:
@@ -542,7 +550,7 @@ class MapView:
     def legend_box(self, w: int, h: int) -> pygame.Rect:
         """The corner of the map where a w x h legend covers the least of the warring countries'
         regions (the places players click), so it never hides the front when there is room."""
-        r = self.rect
+        r = self.frame
         corners = [pygame.Rect(x, y, w, h) for y in (r.y + 8, r.bottom - 8 - h) for x in (r.x + 8, r.right - 8 - w)]
         war = [pygame.Rect(x0, y0, x1 - x0, y1 - y0) for rid, (x0, y0, x1, y1) in self.bboxes.items()
                if self.rs.regions[rid].country in _WAR_COUNTRIES]

@@ -103,7 +103,7 @@ def _lerp(a: Colour, b: Colour, t: float) -> Colour:
     return tuple(round(x + (y - x) * t) for x, y in zip(a, b))  # type: ignore[return-value]
 
 
-def rung_colour(level: int, top: int = 15) -> Colour:
+def rung_colour(level: float, top: int = 15) -> Colour:
     """The ladder colour of a rung, from pale (0) to near black (`top`)."""
     t = max(0.0, min(1.0, level / top if top else 0.0)) * (len(_LADDER_STOPS) - 1)
     i = min(int(t), len(_LADDER_STOPS) - 2)

@@ -13,7 +13,7 @@ flow, not a game input, so it is kept here and never logged.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 from attrs import define, field
 
@@ -83,7 +83,7 @@ class Session:
     results_shown: int = 0
 
     @classmethod
-    def start(cls, game: SavedGame, events: list[Event] = (), autosaver: Autosaver | None = None,
+    def start(cls, game: SavedGame, events: Sequence[Event] = (), autosaver: Autosaver | None = None,
               bot_seed: int | None = None) -> "Session":
         seed = game.header.seed if bot_seed is None else bot_seed
         s = cls(game=game, autosaver=autosaver, bot_seed=seed, results_shown=game.turns)

@@ -70,8 +70,8 @@ def _theme(scale: float) -> dict[str, Any]:
         # the handover screen: light centred text on the dark title colour
         "@title_centre": {"font": _font(scale, 40, bold=True),
                           "colours": {"normal_text": _hex(P.TITLE_TEXT)}, "misc": {"text_horiz_alignment": "center"}},
-        "@subtitle_centre": {"font": _font(scale, 20),
-                             "colours": {"normal_text": _hex(P.TITLE_TEXT)}, "misc": {"text_horiz_alignment": "center"}},
+        "@subtitle_centre": {"font": _font(scale, 20), "colours": {"normal_text": _hex(P.TITLE_TEXT)},
+                             "misc": {"text_horiz_alignment": "center"}},
         "text_box": {"colours": {"dark_bg": panel, "normal_text": text}, "font": _font(scale),
                      "misc": {"padding": "6,4"}},
         # the turn's results, read from across a room: a size up

@@ -140,7 +140,8 @@ class TrackView:
         # Markers left of the ladder: "NOW" arrow at the current rung, "peak" at the peak.
         cur = row_rect(level)
         ax = x_band - 3
-        pygame.draw.polygon(surface, P.TEXT, [(ax, cur.centery), (ax - 10, cur.centery - 8), (ax - 10, cur.centery + 8)])
+        pygame.draw.polygon(surface, P.TEXT,
+                            [(ax, cur.centery), (ax - 10, cur.centery - 8), (ax - 10, cur.centery + 8)])
         now = font(self.fs(15)).render("NOW", True, P.TEXT)
         if peak != level:
             surface.blit(now, (rect.x, cur.centery - now.get_height() // 2))

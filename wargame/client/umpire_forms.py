@@ -107,7 +107,7 @@ EFFECT_KINDS = (("Faction stat", "stat"), ("Alliance cohesion", "cohesion"), ("E
 def effect_fields(rs: Ruleset, kind: str, chosen: dict) -> list[Field]:
     """The choices an effect of `kind` needs; `chosen` may steer later fields (a faction's stats)."""
     if kind == "stat":
-        faction = chosen.get("faction") if chosen.get("faction") in rs.factions else next(iter(rs.factions))
+        faction = chosen["faction"] if chosen.get("faction") in rs.factions else next(iter(rs.factions))
         return [_factions(rs), _stats(rs, faction), _deltas()]
     if kind in ("cohesion", "escalation"):
         return [_deltas()]
@@ -164,7 +164,8 @@ def effect_text(rs: Ruleset, table: dict) -> str:
     line = rs.red_lines[t["red_line"]].name if t.get("red_line") in rs.red_lines else t.get("red_line", "?")
     if kind == "credibility":
         return f"credibility of {line} {signed(round(t['delta'] * 100))} points"
-    parts = {True: "declared", False: "withdrawn"}.get(t.get("active"), "")
+    words: dict[object, str] = {True: "declared", False: "withdrawn"}
+    parts = words.get(t.get("active"), "")
     move = f"threshold {signed(t['threshold_delta'])}" if t.get("threshold_delta") else ""
     return f"red line {line}: " + (", ".join(p for p in (parts, move) if p) or "unchanged")
 
@@ -188,9 +189,9 @@ def adjust_fields(rs: Ruleset, view: dict, what: str, chosen: dict) -> list[Fiel
     """The choices an adjustment needs, each defaulting to the value the umpire's view shows now."""
     s = rs.settings
     if what == "stat":
-        faction = chosen.get("faction") if chosen.get("faction") in rs.factions else next(iter(rs.factions))
+        faction = chosen["faction"] if chosen.get("faction") in rs.factions else next(iter(rs.factions))
         stats = _stats(rs, faction)
-        stat = chosen.get("stat") if chosen.get("stat") in rs.factions[faction].stats else stats.default
+        stat = chosen["stat"] if chosen.get("stat") in rs.factions[faction].stats else stats.default
         now = view["factions"][faction]["stats"][stat]
         return [_factions(rs), stats, _numbers("value", "Set to", rs.factions[faction].stat_max, now)]
     if what == "escalation":

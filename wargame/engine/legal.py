@@ -15,10 +15,10 @@ from ..ruleset import schema
 from ..ruleset.model import Ruleset
 from . import errors as E
 from .errors import IllegalInput
-from .inputs import UMPIRE_TYPES, Endorse, EndOrders, Input, Order, React, Vote
+from .inputs import UMPIRE_TYPES, EndOrders, Endorse, Input, Order, React, Vote
 from .redlines import available_responses, check_response
+from .state import PHASE_CONSENSUS, PHASE_ORDERS, PHASE_REACTION, GameState, Scratch
 from .umpire import check_umpire
-from .state import PHASE_CONSENSUS, PHASE_ORDERS, PHASE_REACTION, GameState
 
 OTHER_SIDE = {"russia": "ukraine", "ukraine": "russia"}
 MAP_SIDE = {"russia": "russia", "ukraine": "ukraine", "nato": "ukraine"}
@@ -106,18 +106,18 @@ def _reachable(rs: Ruleset, regions, side: str, kind: str) -> frozenset[str]:
     else:
         enemy = OTHER_SIDE[side]
         staging = [rid for rid, r in regions.items() if r.control != enemy and getattr(r, side) > 0]
-        found = set()
+        near: set[str] = set()
         for rid in staging:
-            found.update(rs.adjacency[rid])
-        found.update(rid for rid, r in regions.items() if r.control == "contested" and getattr(r, side) > 0)
-        found = frozenset(rid for rid in found if regions[rid].control != side)
+            near.update(rs.adjacency[rid])
+        near.update(rid for rid, r in regions.items() if r.control == "contested" and getattr(r, side) > 0)
+        found = frozenset(rid for rid in near if regions[rid].control != side)
     if len(_REACHABLE) > 64:
         _REACHABLE.clear()
     _REACHABLE[key] = (rs, regions, found)
     return found
 
 
-def target_ok(rs: Ruleset, st: GameState, action: schema.Action, faction: str, rid: str) -> bool:
+def target_ok(rs: Ruleset, st: GameState | Scratch, action: schema.Action, faction: str, rid: str) -> bool:
     region = rs.regions.get(rid)
     if region is None or region.country not in action.target_countries:
         return False
@@ -237,6 +237,7 @@ def check_input(rs: Ruleset, st: GameState, inp: Input) -> None:
             if problem is not None:
                 raise problem
     elif phase == PHASE_CONSENSUS:
+        assert isinstance(inp, Vote)  # PHASE_OF: the consensus phase takes votes only
         if not any(voter_for(rs, st.orders[i].faction) == faction for i in st.votes_needed if i not in st.votes):
             raise IllegalInput(E.WRONG_SEAT, f"{faction} has no vote to cast")
         if inp.order not in st.votes_needed or inp.order in st.votes:
@@ -250,6 +251,7 @@ def check_input(rs: Ruleset, st: GameState, inp: Input) -> None:
         if not any(c.red_line == inp.red_line for c in mine):
             raise IllegalInput(E.UNKNOWN_ORDER, f"no answer to red line {inp.red_line!r} awaits {faction}'s vote")
     else:
+        assert isinstance(inp, React)  # PHASE_OF: what is left of the reaction phase's inputs
         mine = [c for c in st.crossings if not c.proposal and rs.red_lines[c.red_line].owner == faction]
         if not mine:
             raise IllegalInput(E.WRONG_SEAT, f"{faction} has no crossing to answer")
@@ -271,7 +273,7 @@ def seats_to_act(rs: Ruleset, st: GameState) -> list[str]:
     return [f for f in rs.factions if f in _reaction_seats(rs, st)]
 
 
-def _reaction_seats(rs: Ruleset, st: GameState) -> set[str]:
+def _reaction_seats(rs: Ruleset, st: GameState) -> set[str | None]:
     """Owners with a crossing to answer, and allies with a proposed alliance answer to vote on."""
     return {voter_for(rs, rs.red_lines[c.red_line].owner) if c.proposal else rs.red_lines[c.red_line].owner
             for c in st.crossings}
@@ -289,7 +291,7 @@ def legal_orders(rs: Ruleset, st: GameState, seat: str) -> list[tuple[str, str |
     costs = _cost_table(rs, st, seat)
     locked = st.cohesion <= 0
     exprs = rs.exprs
-    pairs = []
+    pairs: list[tuple[str, str | None]] = []
     for action in rs.actions_by_faction[seat]:
         if action.capacity > capacity or (locked and action.alliance):
             continue

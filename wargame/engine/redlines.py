@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from ..ruleset import schema
 from ..ruleset.model import Ruleset
-from .effects import apply_effects, clamp
 from . import errors as E
+from .effects import apply_effects, clamp
 from .errors import IllegalInput
 from .events import Event, EventKind
 from .state import Crossing, LineState, Scratch

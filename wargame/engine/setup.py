@@ -40,13 +40,13 @@ def new_game(rs: Ruleset, *, seed: int = 0, scenario: str | None = None,
         regions[rid] = RegionState(control, strength.get("russia", 0), strength.get("ukraine", 0))
     lines = {}
     for lid, line in rs.red_lines.items():
-        setup = scen.red_lines.get(lid)
+        line_setup = scen.red_lines.get(lid)
         active, declared, cred, unanswered = line.active, line.declared_threshold, line.credibility, 0
-        if setup is not None:
-            active = line.active if setup.active is None else setup.active
-            declared = setup.declared_threshold or declared
-            cred = line.credibility if setup.credibility is None else setup.credibility
-            unanswered = setup.unanswered or 0
+        if line_setup is not None:
+            active = line.active if line_setup.active is None else line_setup.active
+            declared = line_setup.declared_threshold or declared
+            cred = line.credibility if line_setup.credibility is None else line_setup.credibility
+            unanswered = line_setup.unanswered or 0
         lines[lid] = LineState(active, declared, line.tolerance, cred, line.resolve, 0, unanswered,
                                unanswered, False)
     st = GameState(

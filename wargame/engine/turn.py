@@ -11,9 +11,7 @@ from ..ruleset.model import Ruleset
 from . import rng
 from .effects import apply_effects, clamp
 from .events import Event, EventKind, make_cause
-from .inputs import UMPIRE_SEAT, UMPIRE_TYPES, Endorse, EndOrders, Input, Order, React, Vote
-from .scoring import outcome_fires
-from .umpire import apply_umpire, fire_inject
+from .inputs import UMPIRE_SEAT, UMPIRE_TYPES, EndOrders, Endorse, Input, Order, React, Vote
 from .legal import action_cost, check_input, target_ok, voter_for
 from .redlines import (
     apply_reaction,
@@ -23,9 +21,9 @@ from .redlines import (
     raise_rung,
     update_power_credibility,
 )
+from .scoring import outcome_fires
 from .state import (
     PHASE_CONSENSUS,
-    replace_crossing,
     PHASE_ORDERS,
     PHASE_OVER,
     PHASE_REACTION,
@@ -33,7 +31,9 @@ from .state import (
     OrderRec,
     Scratch,
     replace,
+    replace_crossing,
 )
+from .umpire import apply_umpire, fire_inject
 
 NUCLEAR = "nuclear_exchange"
 TURN_LIMIT = "turn_limit"
@@ -148,7 +148,8 @@ def _open_consensus(rs: Ruleset, st: GameState, events: list[Event]) -> GameStat
         and voter_for(rs, o.faction) is not None
     )
     if needed:
-        events.append(Event(st.turn, EventKind.CONSENSUS, "Alliance consensus: NATO allies vote on each other's orders."))
+        events.append(Event(st.turn, EventKind.CONSENSUS,
+                            "Alliance consensus: NATO allies vote on each other's orders."))
     return replace(st, phase=PHASE_CONSENSUS, votes_needed=needed, votes={})
 
 
@@ -281,7 +282,8 @@ def _update_escalation(rs: Ruleset, sc: Scratch, events: list[Event]) -> None:
         frozen_high = sc.escalation >= s.no_easing_from and s.ceasefire_flag not in sc.flags
         if sc.escalation > sc.floor and not frozen_high:
             sc.escalation -= 1
-            events.append(Event(sc.turn, EventKind.ESCALATION, f"A quiet turn: escalation eases to rung {sc.escalation}.",
+            events.append(Event(sc.turn, EventKind.ESCALATION,
+                                f"A quiet turn: escalation eases to rung {sc.escalation}.",
                                 data={"from": before, "to": sc.escalation, "by": "", "cause": None}))
     if sc.escalation >= s.inadvertent_from and sc.escalation < s.escalation_max:
         p = s.inadvertent_base + s.inadvertent_per_rung * (sc.escalation - s.inadvertent_from)

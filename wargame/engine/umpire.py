@@ -7,13 +7,15 @@ the umpire until a Publish input shows it to everyone.
 
 from __future__ import annotations
 
+import typing
+
 from ..ruleset import schema
 from ..ruleset.model import Ruleset
 from ..ruleset.structure import QUICK_CONVERTER
 from . import errors as E
+from .combat import CONTROL_WORDS
 from .effects import apply_effects
 from .errors import IllegalInput
-from .combat import CONTROL_WORDS
 from .events import Event, EventKind, make_cause
 from .inputs import (
     UMPIRE_SEAT,
@@ -50,7 +52,7 @@ def free_effects(rs: Ruleset, tables) -> list:
             kinds = ", ".join(k for k in schema.EFFECT_KINDS if k != "operation")
             raise IllegalInput(E.BAD_INPUT, f"effect {i + 1}: kind must be one of {kinds}")
         try:
-            effect = QUICK_CONVERTER.structure(table, schema.Effect)
+            effect: typing.Any = QUICK_CONVERTER.structure(table, schema.Effect)  # type: ignore[arg-type]
         except Exception as exc:  # cattrs raises several types; the first problem is enough here
             raise IllegalInput(E.BAD_INPUT, f"effect {i + 1} ({kind}): {exc}") from None
         problem = _effect_problem(rs, effect)

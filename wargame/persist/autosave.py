@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..files import clean_stray_temps
 from .fileformat import EXTENSION
 from .game import SavedGame, save_game
 
@@ -15,11 +16,18 @@ def saves_home() -> Path:
     return Path(__file__).resolve().parents[2] / "saves"
 
 
+def clean_saves_folder(folder: Path | str) -> list[Path]:
+    """Remove the temporary save files a writer killed mid-save left in `folder` (only those:
+    `.NAME.wgsave.PID-XXXXXXXX.tmp` whose writer is gone, or older than a minute); returns them."""
+    return clean_stray_temps(folder, (EXTENSION,))
+
+
 class Autosaver:
     def __init__(self, folder: Path | str = "saves", keep: int = 3):
         if keep < 1:  # `mine[:-0]` would keep every autosave
             raise ValueError("an autosaver keeps at least one autosave")
         self.folder = Path(folder)
+        clean_saves_folder(self.folder)  # what a crash during the last autosave left
         self.keep = keep
         self._turns_saved = -1
 

@@ -219,7 +219,8 @@ def format_report(result: dict, rs=None) -> str:
         f"  Russia collapses      {100 * result['russia_collapse_share']:5.1f}%   of seeds "
         f"(goal <= {100 * g['russia_collapse_share']:.0f}%: {mark(result['meets_goals']['russia_collapse_share'])})",
         f"  escalation drift      {result['escalation_drift']:6.2f}   rungs off the record per turn",
-        f"  reached the end       {100 * result['reached_end_share']:5.1f}%   of seeds (mean {result['mean_turns']} turns)",
+        f"  reached the end       {100 * result['reached_end_share']:5.1f}%   "
+        f"of seeds (mean {result['mean_turns']} turns)",
         f"  refused orders        {result['refused_orders']['mean_per_seed']:6.2f}   per seed",
         f"  pins                  {result['pins']['in_file']} in the file, "
         f"{result['pins']['skipped_per_seed']:.1f} skipped per seed",

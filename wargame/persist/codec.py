@@ -109,7 +109,8 @@ def _make_converter() -> cattrs.Converter:
 
     # fields added after format 1 stay out of a snapshot while they hold their default
     for cls in (LineState, Crossing):
-        late = {f.name: override(omit_if_default=True) for f in fields(cls) if f.metadata.get("late")}
+        late: dict[str, typing.Any] = {f.name: override(omit_if_default=True)
+                                       for f in fields(cls) if f.metadata.get("late")}
         conv.register_unstructure_hook(cls, make_dict_unstructure_fn(cls, conv, **late))
     return conv
 

@@ -13,10 +13,11 @@ from __future__ import annotations
 import hashlib
 import math
 import os
-import tempfile
-from pathlib import Path
 
 import msgpack
+
+from .. import files
+from ..files import NotARegularFile, check_regular, read_regular
 
 MAGIC = b"WGSAVE\r\n"  # the \r\n catches a file mangled by text-mode transfer
 FORMAT_NAME = "wargame-save"
@@ -104,29 +105,20 @@ def unpack(blob: bytes) -> dict:
 
 
 def read_file(path: os.PathLike | str) -> bytes:
-    path = Path(path)
     try:
-        size = path.stat().st_size
+        size = check_regular(path).st_size  # a FIFO or a device is refused before it is opened
         if size > MAX_FILE_SIZE:
             raise SaveError(f"file too large for a save ({size} bytes)")
-        with open(path, "rb") as fh:
-            return fh.read(MAX_FILE_SIZE + 1)
+        blob = read_regular(path, MAX_FILE_SIZE)
     except FileNotFoundError:
         raise SaveError("no such file") from None
-    except IsADirectoryError:
-        raise SaveError("is a folder, not a save file") from None
+    except NotARegularFile as exc:  # "is a folder, not a save file", "is a named pipe (FIFO), ..."
+        raise SaveError(str(exc.strerror).replace("not a regular file", "not a save file")) from None
     except OSError as exc:
         raise SaveError(f"cannot read ({exc.strerror or exc})") from None
-
-
-def _file_mode(path: Path) -> int:
-    """Keep the mode of the file being replaced; else the usual mode under the umask."""
-    try:
-        return path.stat().st_mode & 0o777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
+    if len(blob) > MAX_FILE_SIZE:  # it grew after the check
+        raise SaveError(f"file too large for a save (over {MAX_FILE_SIZE} bytes)")
+    return blob
 
 
 def write_atomic(path: os.PathLike | str, data: bytes) -> None:
@@ -134,31 +126,7 @@ def write_atomic(path: os.PathLike | str, data: bytes) -> None:
 
     A crash or a full disk leaves the previous file intact and no partial file behind.
     """
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        files.write_atomic(path, data)
     except OSError as exc:
         raise SaveError(f"{path}: cannot write ({exc.strerror or exc})") from None
-    try:
-        os.chmod(tmp, _file_mode(path))  # mkstemp makes 0600; a save is an ordinary file
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except OSError as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise SaveError(f"{path}: cannot write ({exc.strerror or exc})") from None
-    try:  # make the rename itself durable
-        dir_fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
-    except OSError:
-        pass

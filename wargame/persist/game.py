@@ -17,9 +17,7 @@ import msgpack
 from attrs import evolve, field, frozen
 
 from .. import __version__
-from ..text import printable
-from ..engine import UMPIRE_SEAT, UMPIRE_TYPES, GameState, apply, new_game, state_hash
-from ..engine import errors as E
+from ..engine import UMPIRE_SEAT, UMPIRE_TYPES, GameState, apply, errors as E, new_game, state_hash
 from ..engine.errors import IllegalInput
 from ..engine.events import CAUSE_KINDS, Event
 from ..engine.inputs import UMPIRE_FORCING
@@ -27,6 +25,7 @@ from ..engine.state import PHASE_OVER
 from ..engine.turn import NUCLEAR, TURN_LIMIT
 from ..ruleset import Ruleset, RulesetError
 from ..ruleset.loader import build_ruleset, content_hash
+from ..text import printable
 from . import fileformat, upgrades, validate
 from .codec import CONVERTER, input_from_data, input_to_data, state_from_data, state_to_data
 from .fileformat import FORMAT_NAME, FORMAT_VERSION, SaveError
@@ -234,7 +233,9 @@ def load_bytes(blob: bytes) -> SavedGame:
     except Exception as exc:
         raise SaveError(f"the input log is malformed ({_first_reason(exc)})") from None
     validate.check_header(rs, parsed.header)
-    game = SavedGame(parsed.header, rs, inputs, parsed.snapshots, parsed.hashes, None, captions)
+    # the state is set below, once the snapshots have been checked
+    game = SavedGame(parsed.header, rs, inputs, parsed.snapshots, parsed.hashes,
+                     None, captions)  # type: ignore[arg-type]
     last = game.state_at(game.turns)
     validate.check_log(inputs, game.turns, over=last.outcome is not None)
     game.state_at(0)  # where a replay opens
@@ -282,7 +283,8 @@ def _logged(entry: dict) -> LoggedInput:
     if not isinstance(entry, dict):
         raise ValueError("an input entry must be a map")
     turn, phase = entry.get("turn"), entry.get("phase")
-    if isinstance(turn, bool) or not isinstance(turn, int) or not isinstance(phase, str) or set(entry) != {"turn", "phase", "input"}:
+    if (isinstance(turn, bool) or not isinstance(turn, int) or not isinstance(phase, str)
+            or set(entry) != {"turn", "phase", "input"}):
         raise ValueError("bad input entry")
     return LoggedInput(turn, phase, input_from_data(entry["input"]))
 

@@ -16,12 +16,24 @@ from typing import Callable, Literal
 
 from attrs import field, frozen
 
-from ..engine import EndOrders, IllegalInput, Order, React, Vote, apply, month_label, new_game, seats_to_act
-from ..engine import errors as E
+from ..engine import (
+    EndOrders,
+    IllegalInput,
+    Order,
+    React,
+    Vote,
+    apply,
+    errors as E,
+    month_label,
+    new_game,
+    seats_to_act,
+)
 from ..engine.inputs import INPUT_TYPES, Endorse
 from ..engine.legal import action_cost, voter_for
-from ..engine.state import PHASE_CONSENSUS, PHASE_ORDERS
+from ..engine.state import PHASE_CONSENSUS, PHASE_ORDERS, GameState
+from ..files import read_text
 from ..ruleset import load_ruleset, rulesets_home
+from ..ruleset.model import Ruleset
 from ..ruleset.structure import structure
 
 HISTORY_DIR = "history"
@@ -103,7 +115,7 @@ class HistoryFile:
 
 def history_path(name: str = DEFAULT_HISTORY) -> Path:
     path = Path(name)
-    if path.is_file():
+    if path.exists() and not path.is_dir():  # a FIFO too: read_history refuses it with a reason
         return path
     return rulesets_home() / HISTORY_DIR / f"{name}.toml"
 
@@ -115,7 +127,7 @@ def shipped_histories() -> list[str]:
 
 def read_history(path: Path) -> HistoryFile:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(read_text(path))  # a FIFO or a device is refused, never opened
     except FileNotFoundError:
         from ..ruleset.conditions import suggest
 
@@ -124,10 +136,12 @@ def read_history(path: Path) -> HistoryFile:
                            f"{', '.join(shipped) or 'none'} (or give the path of a .toml file)") from None
     except OSError as exc:
         raise HistoryError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise HistoryError(f"{path.name}: not UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:
         raise HistoryError(f"{path.name}: TOML syntax error: {exc}") from None
     obj, problems = structure(data, HistoryFile)
-    if problems:
+    if problems or obj is None:
         raise HistoryError("\n".join(f"{path.name}: {where}: {msg}" for where, msg in problems))
     return obj
 
@@ -172,8 +186,8 @@ class Refusal:
 class HistoryRun:
     """What playing a history file gave: the final state and what did not go as written."""
 
-    rs: object
-    state: object
+    rs: Ruleset
+    state: GameState
     captions: dict
     turns_played: int  # turns of the file that were completed
     refusals: list  # Refusal, in the order they happened
@@ -279,11 +293,11 @@ def run_history(hist: HistoryFile, rs=None, *, on_input: Callable | None = None,
             else:
                 crossing = next(c for c in st.crossings
                                 if not c.proposal and rs.red_lines[c.red_line].owner == seat)
-                spec = reactions.get((seat, crossing.red_line))
+                reaction = reactions.get((seat, crossing.red_line))
                 answered.add((seat, crossing.red_line))
                 if on_crossing is not None:
-                    on_crossing(number, st, crossing, spec)
-                response = spec.response or None if spec else None
+                    on_crossing(number, st, crossing, reaction)
+                response = reaction.response or None if reaction else None
                 what = f"reaction of {seat} to {crossing.red_line}"
                 if not step(React(seat, crossing.red_line, response), what) and response is not None:
                     # not strict: the recorded answer cannot be given now, so the crossing passes

@@ -13,8 +13,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import __version__
+from ..files import clean_stray_temps, write_all_atomic
 from ..persist import load_save, saves_home
-from ..persist.fileformat import write_atomic
 from . import document, html, images, markdown
 from .collect import collect
 from .parent import compare_with_parent
@@ -27,7 +27,7 @@ def write_report(save_path, out_dir, parent_path=None, **options) -> list[Path]:
     """Write the report of a save into `out_dir`; returns the files written (report.html first).
 
     For a branch, the parent game is `parent_path`, or else found by its id next to the save or
-    in the project's saves folder. Each file is written atomically. Options: see `make_report`.
+    in the project's saves folder. The files are written all or none (OSError: none). Options: see `make_report`.
     """
     return make_report(save_path, out_dir, parent_path, **options)[1]
 
@@ -51,12 +51,11 @@ def make_report(save_path, out_dir, parent_path=None, *, game=None, map_size=ima
     # everything is rendered before the first byte is written: a failure writes nothing
     md_text = markdown.render(blocks).encode("utf-8")
     html_text = html.render(blocks, pictures, report.title).encode("utf-8")
-    written = []
-    for key, png in pictures.items():
-        path = out / markdown.image_name(key)
-        write_atomic(path, png)
-        written.append(path)
+    written = [out / markdown.image_name(key) for key in pictures]
     md_path, html_path = out / "report.md", out / "report.html"
-    write_atomic(md_path, md_text)
-    write_atomic(html_path, html_text)  # last: report.html appears only once the rest is there
+    for folder in {out, *(p.parent for p in written)}:  # what an earlier, killed report left
+        clean_stray_temps(folder, (".html", ".md", ".png"))
+    # all or nothing: every file goes to a temporary file first, and only when all are on disk
+    # are they renamed into place; report.html last, so it appears only once the rest is there
+    write_all_atomic([*zip(written, pictures.values()), (md_path, md_text), (html_path, html_text)])
     return report, [html_path, md_path, *written]

@@ -9,15 +9,37 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ..debrief import (cause_words, faction_name, headline, line_verdict, outcome_text, payoff_note, payoff_rows, played_by,
-                       recorded_turns, trigger_text, why)
+from ..debrief import (
+    cause_words,
+    faction_name,
+    headline,
+    line_verdict,
+    outcome_text,
+    payoff_note,
+    payoff_rows,
+    played_by,
+    recorded_turns,
+    trigger_text,
+    why,
+)
 from ..engine import UMPIRE, month_label
 from ..engine.events import EventKind as K
 from ..engine.inputs import UMPIRE_FORCING, UMPIRE_TYPES, Order, React, Vote
 from ..engine.umpire import describe_umpire_input
 from ..persist.game import SavedGame, turn_events
-from .records import (Comparison, CrossingRow, HiddenLine, MapShot, OrderRow, Report, Rise, Score, Seat, TurnLog,
-                      UmpireRow)
+from .records import (
+    Comparison,
+    CrossingRow,
+    HiddenLine,
+    MapShot,
+    OrderRow,
+    Report,
+    Rise,
+    Score,
+    Seat,
+    TurnLog,
+    UmpireRow,
+)
 
 CROSSING_KINDS = {
     "declared": "past the declared line",
@@ -106,7 +128,9 @@ def _describe(rs, inp) -> str:
 
 def _crossings(rs, events, turn: int, month: str) -> list[CrossingRow]:
     """Each crossing with the answer that followed it (paired in order, by line, actor and cause)."""
-    found, kinds, answers = [], {}, []
+    found: list = []
+    kinds: dict = {}
+    answers: list = []
     for e in events:
         if e.kind == K.CROSSING:
             found.append(e.data)

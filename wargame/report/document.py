@@ -176,6 +176,7 @@ def _escalation(r: Report) -> list[Block]:
 
 def _branch(r: Report) -> list[Block]:
     cmp = r.comparison
+    assert cmp is not None  # only a branch has this section
     out: list[Block] = [Heading(2, "This branch against its parent", "branch", new_page=True)]
     if not cmp.found:
         return out + [Para(cmp.note)]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import html
 
+from ..text import printable
 from .document import Block, Callout, Contents, Figure, Heading, Para, Quote, Table
 
 CSS = """
@@ -66,8 +67,9 @@ a.top { font-size: 0.8rem; font-weight: 400; color: #444; }
 
 
 def esc(text: str) -> str:
-    """Plain text made safe inside HTML elements and attributes; line breaks kept."""
-    return html.escape(str(text), quote=True).replace("\n", "<br>")
+    """Plain text made safe inside HTML elements and attributes; line breaks kept, other control
+    characters (not allowed in HTML) shown escaped."""
+    return "<br>".join(html.escape(printable(line), quote=True) for line in str(text).split("\n"))
 
 
 def _table(t: Table) -> str:
@@ -82,14 +84,14 @@ def _table(t: Table) -> str:
     out.append("<tbody>")
     for n, row in enumerate(t.rows):
         cls = ' class="strong"' if n in t.strong_rows else ""
-        cells = []
+        row_cells = []
         for i, cell in enumerate(row):
             kind = " ".join(k for k, cols in (("num", t.numeric), ("wide", t.wide), ("keep", t.nowrap),
                                               ("name", t.names)) if i in cols)
             tag = "th" if facts and i == 0 else "td"
             attrs = (' scope="row"' if tag == "th" else "") + (f' class="{kind}"' if kind else "")
-            cells.append(f"<{tag}{attrs}>{esc(cell)}</{tag}>")
-        out.append(f"<tr{cls}>{''.join(cells)}</tr>")
+            row_cells.append(f"<{tag}{attrs}>{esc(cell)}</{tag}>")
+        out.append(f"<tr{cls}>{''.join(row_cells)}</tr>")
     out.append("</tbody></table>")
     return "\n".join(out)
 

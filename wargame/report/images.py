@@ -60,6 +60,7 @@ def comparison_chart(game, report: Report, size=CHART_SIZE) -> bytes:
     from ..client.chart import draw_escalation_chart
 
     rs, st, cmp = game.ruleset, game.state, report.comparison
+    assert cmp is not None  # drawn only for a branch whose parent was found
     surface = pygame.Surface(size)
     draw_escalation_chart(surface, surface.get_rect(), rs, report.history, start_level=report.start_level,
                           peak=report.peak, labels={cmp.branch_turn: "branched here"} if cmp.branch_turn else {},

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from ..text import printable
 from .document import Block, Callout, Contents, Figure, Heading, Para, Quote, Table
 
 IMAGE_DIR = "images"
@@ -17,6 +18,7 @@ _SPECIAL = re.compile(r"([\\`*_\[\]#|<>!])")
 def esc(text: str) -> str:
     """Plain text for one Markdown line: markup characters escaped, HTML made inert, no line breaks."""
     text = " ".join(str(text).split())  # a newline would end a table row or a paragraph
+    text = printable(text)  # an escape sequence would run when the file is shown in a terminal
     text = text.replace("&", "&amp;")
     return _SPECIAL.sub(lambda m: {"<": "&lt;", ">": "&gt;"}.get(m.group(1), "\\" + m.group(1)), text)
 

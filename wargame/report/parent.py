@@ -13,7 +13,7 @@ from .records import Comparison
 MAX_CANDIDATES = 400  # a saves folder full of autosaves must not stall a report
 
 
-def find_parent(save_path: Path, parent_id: str, extra_dirs=()) -> Path | None:
+def find_parent(save_path: Path, parent_id: str | None, extra_dirs=()) -> Path | None:
     """A .wgsave in the save's folder (then `extra_dirs`) whose header names `parent_id`."""
     seen, folders = 0, []
     for folder in (save_path.parent, *extra_dirs):

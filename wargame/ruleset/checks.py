@@ -6,7 +6,7 @@ Each check appends `FILE: key.path: problem` lines; nothing stops at the first p
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any, Iterable
+from typing import Any, Iterable, get_args
 
 from . import schema
 from .conditions import ConditionError, Names, compile_expression, suggest
@@ -135,7 +135,8 @@ class _Checker:
                 for fid in targets:
                     stats = self.factions[fid].stats
                     if e.stat not in stats:
-                        self.bad(file, f"{where}.stat", f"faction {fid!r} has no stat {e.stat!r}{suggest(e.stat, stats)}")
+                        self.bad(file, f"{where}.stat",
+                                 f"faction {fid!r} has no stat {e.stat!r}{suggest(e.stat, stats)}")
                         break
                 self.expr(file, f"{where}.formula", e.formula)
             elif isinstance(e, schema.CohesionEffect):
@@ -194,7 +195,8 @@ class _Checker:
                 self.bad(f_file, f"{base}.stat_max", "must be at least 1")
             for stat, value in f.stats.items():
                 if not 0 <= value <= f.stat_max:
-                    self.bad(f_file, f"{base}.stats.{stat}", f"must be between 0 and stat_max ({f.stat_max}), got {value}")
+                    self.bad(f_file, f"{base}.stats.{stat}",
+                             f"must be between 0 and stat_max ({f.stat_max}), got {value}")
             self.unique(f_file, f"{base}.objectives", [o.id for o in f.objectives])
             self.expr(f_file, f"{base}.power", f.power, required=True)
             self.effects(f_file, f"{base}.upkeep", f.upkeep, [f.id])
@@ -204,7 +206,7 @@ class _Checker:
     def check_actions(self) -> None:
         a_file = "actions.toml"
         self.unique(a_file, "action", [a.id for a in self.parsed_actions()])
-        countries = schema.Country.__args__
+        countries = get_args(schema.Country)
         for a in self.actions.values():
             base = f"action[{a.id}]"
             for i, fid in enumerate(a.factions):
@@ -265,10 +267,12 @@ class _Checker:
                 if not 0 <= r.rung <= self.settings.escalation_max:
                     self.bad(r_file, f"{base}.responses[{r.id}].rung",
                              f"must be between 0 and {self.settings.escalation_max}")
-                self.effects(r_file, f"{base}.responses[{r.id}].effects", r.effects, [line.owner] if line.owner in self.factions else [])
+                self.effects(r_file, f"{base}.responses[{r.id}].effects", r.effects,
+                             [line.owner] if line.owner in self.factions else [])
             for stat in line.cheapen:
                 if not any(stat in self.factions[f].stats for f in line.addressees if f in self.factions):
-                    self.bad(r_file, f"{base}.cheapen.{stat}", f"no addressee has stat {stat!r}{suggest(stat, self.all_stats)}")
+                    self.bad(r_file, f"{base}.cheapen.{stat}",
+                             f"no addressee has stat {stat!r}{suggest(stat, self.all_stats)}")
             for stat, per in line.deterrence.items():
                 if not any(stat in self.factions[f].stats for f in line.addressees if f in self.factions):
                     self.bad(r_file, f"{base}.deterrence.{stat}",
@@ -407,7 +411,8 @@ class _Checker:
                 self.bad(file, "scenario.cohesion", f"must be between 0 and {self.settings.cohesion_max}")
             for lid, setup in scen.red_lines.items():
                 if setup.credibility is not None and not 0.0 <= setup.credibility <= 1.0:
-                    self.bad(file, f"scenario.red_lines.{lid}.credibility", f"must be between 0 and 1, got {setup.credibility}")
+                    self.bad(file, f"scenario.red_lines.{lid}.credibility",
+                             f"must be between 0 and 1, got {setup.credibility}")
                 if setup.declared_threshold is not None and setup.declared_threshold < 1:
                     self.bad(file, f"scenario.red_lines.{lid}.declared_threshold", "must be at least 1")
                 if setup.unanswered is not None and setup.unanswered < 0:

@@ -13,6 +13,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from ..files import NotARegularFile, read_text
 from . import schema
 from .checks import check_ruleset
 from .conditions import suggest
@@ -66,11 +67,12 @@ def read_raw(folder: Path) -> tuple[dict[str, Any], list[str]]:
         names += sorted(f"{schema.SCENARIO_DIR}/{p.name}" for p in scen_dir.glob("*.toml"))
     for name in names:
         path = folder / name
-        if not path.is_file():
-            problems.append(f"{name}: file is missing (every ruleset needs {', '.join(schema.RULESET_FILES)})")
-            continue
         try:
-            raw[name] = tomllib.loads(path.read_text(encoding="utf-8"))
+            raw[name] = tomllib.loads(read_text(path))  # a FIFO or a device is refused, never opened
+        except FileNotFoundError:
+            problems.append(f"{name}: file is missing (every ruleset needs {', '.join(schema.RULESET_FILES)})")
+        except NotARegularFile as exc:
+            problems.append(f"{name}: {exc.strerror}")
         except tomllib.TOMLDecodeError as exc:
             problems.append(f"{name}: TOML syntax error: {exc}")
         except (OSError, UnicodeDecodeError) as exc:
@@ -121,6 +123,6 @@ def build_ruleset(raw: dict[str, Any], problems: list[str] | None = None, quick:
         raise RulesetError(problems)
     digest = content_hash(raw)
     ruleset, problems = check_ruleset(parsed, raw, digest)
-    if problems:
+    if problems or ruleset is None:
         raise RulesetError(problems)
     return ruleset

@@ -10,7 +10,12 @@ import typing
 
 import cattrs
 from cattrs.cols import list_structure_factory
-from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
+from cattrs.errors import (
+    AttributeValidationNote,
+    ClassValidationError,
+    ForbiddenExtraKeysError,
+    IterableValidationError,
+)
 
 from . import schema
 from .conditions import suggest
@@ -87,7 +92,10 @@ CONVERTER = make_converter()
 QUICK_CONVERTER = make_converter(detailed=False)
 
 
-def structure(data, cls, quick: bool = False) -> tuple[object | None, list[tuple[str, str]]]:
+T = typing.TypeVar("T")
+
+
+def structure(data, cls: type[T], quick: bool = False) -> tuple[T | None, list[tuple[str, str]]]:
     """Structure `data` into `cls` (never changing `data`); on failure return every problem
     (`quick`: only the first, without its key path)."""
     if quick:
@@ -105,7 +113,7 @@ def _walk(exc: BaseException, path: list, data) -> typing.Iterator[tuple[str, st
     if isinstance(exc, (ClassValidationError, IterableValidationError)):
         with_notes, without = exc.group_exceptions()
         for sub, note in with_notes:
-            key = note.name if isinstance(exc, ClassValidationError) else note.index
+            key = note.name if isinstance(note, AttributeValidationNote) else note.index
             child = _child(data, key)
             shown = key
             if isinstance(key, int) and isinstance(child, dict) and isinstance(child.get("id"), str):

@@ -12,23 +12,22 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pygame
 import pygame_gui
 from pygame_gui.elements import UILabel, UIPanel, UISelectionList, UITextBox, UITextEntryLine, UIWindow
 
 from ...engine import IllegalInput, Order, React, Vote, month_label
-from ...engine.inputs import Endorse
+from ...engine.inputs import Endorse, Note, Publish
 from ...engine.state import PHASE_ORDERS
-from ...engine.inputs import Note, Publish
 from ...engine.umpire import describe_umpire_input
 from ...persist import EXTENSION, SaveError
-from .. import describe as D
-from .. import palette as P
+from .. import describe as D, palette as P
 from ..app import Scene
 from ..board import ZOOM_STEP, Board, game_layout, seat_name
 from ..mapview import render_text
-from ..session import UMPIRE, Session
+from ..session import UMPIRE, OrderOption, Session
 from ..text import esc
 from ..confirm import Confirm
 from ..wording import refusal_short, refusal_text
@@ -65,14 +64,16 @@ class GameScene(Scene):
         self.readonly_events = list(readonly_events)
         self.readonly_title = readonly_title
         self.readonly_orders = list(readonly_orders)
-        self.view = self.preview_view = readonly_view
-        self.options = []
-        self.unavailable = []  # session.Unavailable: the seat's actions it cannot order now
+        # the seat's player view (a plain dict), and the view with this turn's picks applied
+        self.view: Any = readonly_view
+        self.preview_view: Any = readonly_view
+        self.options: list[OrderOption] = []
+        self.unavailable: list = []  # session.Unavailable: the seat's actions it cannot order now
         self.item_actions: dict[str, str] = {}  # orders-list text -> action id
-        self.save_window = None
+        self.save_window: UIWindow | None = None
         self.argument = ""  # the argument typed for the next pick
         self.desk = Desk()  # the umpire's typing and choices, kept across rebuilds
-        self.umpire_panel = None
+        self.umpire_panel: UmpirePanel | None = None
         self.confirm = Confirm(self)  # "hand in no orders?", "leave the game?"
         # bots move and the first seat is chosen on the first update, once the scene is on screen
         self.started = self.readonly
@@ -134,17 +135,23 @@ class GameScene(Scene):
         else:
             self.app.rebuild()
 
+    @property
+    def acting_seat(self) -> str:
+        """The seat at the screen: chosen on the first update, before anything is shown or given."""
+        assert self.seat is not None, "no seat at the screen yet"
+        return self.seat
+
     def _refresh(self) -> None:
         """Views and options for the seat at the screen (after any change)."""
-        s = self.session
-        self.view = s.view(self.seat)
-        self.preview_view = preview_view_of(s, self.seat, self.picks) if self.picks else self.view
+        s, seat = self.session, self.acting_seat
+        self.view = s.view(seat)
+        self.preview_view = preview_view_of(s, seat, self.picks) if self.picks else self.view
         self.board.set_view(self.view)
-        mine = self.phase == "orders" and self.seat in self.rs.factions
-        closed = mine and bool(self.picks) and s.ordering_closed(self.seat, self.picks)
-        self.options = s.order_options(self.seat, self.picks) if mine and not closed else []
+        mine = self.phase == "orders" and seat in self.rs.factions
+        closed = mine and bool(self.picks) and s.ordering_closed(seat, self.picks)
+        self.options = s.order_options(seat, self.picks) if mine and not closed else []
         # shown greyed with the engine's reason, not hidden
-        self.unavailable = s.unavailable_actions(self.seat, self.picks) if mine else []
+        self.unavailable = s.unavailable_actions(seat, self.picks) if mine else []
         if self.selected not in {o.action.id for o in self.options} | {u.action.id for u in self.unavailable}:
             self.selected, self.target_index = None, 0
 
@@ -247,15 +254,15 @@ class GameScene(Scene):
         option = self._selected_option()
         blocked = self._selected_unavailable()
         if option is not None:
-            detail = D.action_html(self.rs, self.view, self.seat, option)
+            detail = D.action_html(self.rs, self.view, self.acting_seat, option)
         elif blocked is not None:
-            detail = D.unavailable_html(self.rs, self.view, self.seat, blocked,
+            detail = D.unavailable_html(self.rs, self.view, self.acting_seat, blocked,
                                         refusal_text(self.rs, blocked.action, blocked.refusal))
         else:
             detail = ("Choose an action in the list (Up/Down keys or a click). Its cost, escalation and the "
                       "red lines it touches appear here. Greyed actions cannot be ordered now: choose one to see why.")
-        self.detail = UITextBox(detail, pygame.Rect(pad * 2 + list_w, pad, rect.width - list_w - 3 * pad, body_h + head_h),
-                                m, container=panel)
+        detail_rect = pygame.Rect(pad * 2 + list_w, pad, rect.width - list_w - 3 * pad, body_h + head_h)
+        self.detail = UITextBox(detail, detail_rect, m, container=panel)
         y = pad + head_h + body_h + px(6)
         label_w = min(rect.width // 3, round(158 * self.app.ui_scale))  # follows the text size
         UILabel(pygame.Rect(pad, y, label_w, px(32)), "Argument (optional):", m, container=panel)
@@ -270,7 +277,8 @@ class GameScene(Scene):
         bw = (rect.width - 4 * pad) // 3
         can_add = option is not None and (not option.targets or self._current_target() is not None)
         self.button((pad, y, bw, row_h), "Pick order [Enter]", self.pick_selected, key=pygame.K_RETURN,
-                    container=panel, enabled=can_add, tooltip="Add the chosen action (and target) to this turn's orders.")
+                    container=panel, enabled=can_add,
+                    tooltip="Add the chosen action (and target) to this turn's orders.")
         self.button((2 * pad + bw, y, bw, row_h), "Undo pick [Backspace]", self.undo_pick, key=pygame.K_BACKSPACE,
                     container=panel, enabled=bool(self.picks), tooltip="Take back the last picked order.")
         self.button((3 * pad + 2 * bw, y, bw, row_h), "Hand in orders [F]", self.hand_in, key=pygame.K_f,
@@ -300,7 +308,8 @@ class GameScene(Scene):
         vote = votes[0]
         action = self.rs.actions[vote["action"]]
         where = f" at {self.rs.regions[vote['target']].name}" if vote["target"] else ""
-        html = (f"<b>{esc(seat_name(self.rs, vote['faction']))}</b> wants to order <b>{esc(action.name)}{esc(where)}</b>"
+        html = (f"<b>{esc(seat_name(self.rs, vote['faction']))}</b> wants to order "
+                f"<b>{esc(action.name)}{esc(where)}</b>"
                 f" (rung {action.rung}).<br>{esc(action.description)}")
         for lid, how in D.lines_touched(self.rs, self.view, action, vote["faction"]):
             verb = "crosses" if how == "crosses" else "presses on"
@@ -331,10 +340,10 @@ class GameScene(Scene):
         bw = (rect.width - 3 * pad) // 2
         y = rect.height - px(50)
         red_line = line.id
-        self.button((pad, y, bw, px(40)), "Agree [A]", lambda: self._give(Endorse(self.seat, red_line, True)),
+        self.button((pad, y, bw, px(40)), "Agree [A]", lambda: self._give(Endorse(self.acting_seat, red_line, True)),
                     key=pygame.K_a, container=panel, object_id="@primary")
-        self.button((2 * pad + bw, y, bw, px(40)), "Veto [V]", lambda: self._give(Endorse(self.seat, red_line, False)),
-                    key=pygame.K_v, container=panel)
+        self.button((2 * pad + bw, y, bw, px(40)), "Veto [V]",
+                    lambda: self._give(Endorse(self.acting_seat, red_line, False)), key=pygame.K_v, container=panel)
 
     def _build_reactions(self, panel, rect: pygame.Rect) -> None:
         m, px = self.manager, self.app.px
@@ -355,7 +364,8 @@ class GameScene(Scene):
         html = (f"<b>{esc(line.name)}</b> was crossed by {esc(by)} ({esc(cause)}).<br>"
                 f"Answer now, or let it pass: an unanswered crossing costs credibility and invites the next step.")
         if "probability" in crossing:
-            html += f"<br><font color='{D.MUTED}'>Staff estimate that you would answer: {crossing['probability']:.0%}.</font>"
+            html += (f"<br><font color='{D.MUTED}'>Staff estimate that you would answer: "
+                     f"{crossing['probability']:.0%}.</font>")
         locked = self.view["cohesion"] <= 0
         choices = [(r, not (locked and r.alliance)) for r in line.responses]
         cols = 2
@@ -471,7 +481,7 @@ class GameScene(Scene):
     def pick(self, action_id: str, target: str | None, *, keep_selection: bool = True) -> None:
         """Add an order to this turn's picks. Without `keep_selection` the action is deselected, so
         the next Enter picks nothing until the player chooses an action again."""
-        order = Order(self.seat, action_id, target, rationale=self.argument.strip())
+        order = Order(self.acting_seat, action_id, target, rationale=self.argument.strip())
         now = self.session.preview(self.picks)
         # the picks so far used the whole capacity: the engine would close the seat's ordering (and
         # a preview would run on into the next turn), so there is nothing more to pick this turn
@@ -517,7 +527,7 @@ class GameScene(Scene):
 
     def hand_in(self) -> None:
         if not self.picks:  # ending the orders phase having given nothing: ask first
-            name = seat_name(self.rs, self.seat)
+            name = seat_name(self.rs, self.acting_seat)
             self.confirm.ask("Hand in no orders?",
                              f"{name} has picked no order this turn. Hand in nothing and do nothing this turn?",
                              "Hand in nothing", self._hand_in)
@@ -525,7 +535,7 @@ class GameScene(Scene):
         self._hand_in()
 
     def _hand_in(self) -> None:
-        seat = self.seat
+        seat = self.acting_seat
         try:
             self.session.submit_orders(seat, self.picks)
         except IllegalInput as exc:  # the preview checked every pick, so this is a bug worth showing
@@ -543,10 +553,10 @@ class GameScene(Scene):
             self.app.switch(TurnResultsScene(self.app, self.session, self.session.game.turns, then=self))
 
     def vote(self, order_index: int, approve: bool) -> None:
-        self._give(Vote(self.seat, order_index, approve))
+        self._give(Vote(self.acting_seat, order_index, approve))
 
     def react(self, red_line: str, response: str | None) -> None:
-        self._give(React(self.seat, red_line, response))
+        self._give(React(self.acting_seat, red_line, response))
 
     # --- the umpire's desk (umpire_panel.py builds it and calls these) -------------------------
     def set_notice(self, text: str) -> None:
@@ -584,7 +594,7 @@ class GameScene(Scene):
         self._advance()
 
     def _give(self, inp) -> None:
-        seat = self.seat
+        seat = self.acting_seat
         try:
             self.session.submit(inp)
         except IllegalInput as exc:
@@ -677,7 +687,8 @@ class GameScene(Scene):
             self.argument = event.text
         elif event.type == pygame_gui.UI_TEXT_ENTRY_FINISHED and argument_line:
             self.pick_selected()  # Enter in the argument line picks the chosen action with it
-        elif event.type == pygame_gui.UI_SELECTION_LIST_NEW_SELECTION and event.ui_element is getattr(self, "action_list", None):
+        elif (event.type == pygame_gui.UI_SELECTION_LIST_NEW_SELECTION
+              and event.ui_element is getattr(self, "action_list", None)):
             self.select_action(self.item_actions.get(event.text))
         elif self.board.handle_map_event(event, self.layout["map"]):
             self.hover = None

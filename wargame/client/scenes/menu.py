@@ -19,6 +19,7 @@ from ...engine.inputs import UMPIRE_SEAT
 from ...persist import EXTENSION, SaveError, latest_autosave, load_save
 from ...ruleset import RulesetError, load_ruleset
 from ...ruleset.loader import rulesets_home
+from ...ruleset.model import Ruleset
 from .. import palette as P
 from ..app import Scene
 from ..text import esc
@@ -51,7 +52,7 @@ class MenuScene(Scene):
     def __init__(self, app, *, offer_resume: bool = False):
         super().__init__(app)
         self.ruleset_id = app.default_ruleset or "default"
-        self.rs = None
+        self.rs: Ruleset | None = None
         self.error = ""
         self.controllers: dict[str, str] = {}
         self.scenario: str | None = None
@@ -59,7 +60,7 @@ class MenuScene(Scene):
         self.saves: list[Path] = []
         self.selected_save: Path | None = None
         self.resume_path: Path | None = self._resumable() if offer_resume else None
-        self.dialog = None
+        self.dialog: pygame_gui.windows.UIConfirmationDialog | None = None
         self._load_ruleset(self.ruleset_id)
 
     # --- data ---------------------------------------------------------------------------------
@@ -112,7 +113,7 @@ class MenuScene(Scene):
         y += tx(44)
         row_h = tx(32)
         label_w = min(tx(180), cw * 2 // 5)
-        rulesets = shipped_rulesets() or [self.ruleset_id]
+        rulesets: list[str | tuple[str, str]] = [*shipped_rulesets()] or [self.ruleset_id]
         UILabel(pygame.Rect(x, y, label_w, row_h), "Ruleset", m, container=panel)
         self.ruleset_menu = UIDropDownMenu(rulesets, self.ruleset_id if self.ruleset_id in rulesets else rulesets[0],
                                            pygame.Rect(x + label_w, y, cw - label_w, row_h), m, container=panel)
@@ -120,7 +121,7 @@ class MenuScene(Scene):
         if self.rs is None:
             UITextBox(esc(self.error), pygame.Rect(x, y, cw, px(120)), m, container=panel)
             return
-        scen_names = [(s.name, sid) for sid, s in self.rs.scenarios.items()]
+        scen_names: list[str | tuple[str, str]] = [(s.name, sid) for sid, s in self.rs.scenarios.items()]
         UILabel(pygame.Rect(x, y, label_w, row_h), "Scenario  [S]", m, container=panel)
         self.bind(pygame.K_s, self.cycle_scenario)
         current = next(n for n in scen_names if n[1] == self.scenario)
@@ -142,7 +143,7 @@ class MenuScene(Scene):
             UILabel(pygame.Rect(x, y, label_w, row_h), f"{faction.name}  [{i + 1}]", m, container=panel)
             if i < 9:
                 self.bind(pygame.K_1 + i, lambda f=fid: self.cycle_controller(f))
-            names = [c for c in CONTROLLER_CHOICES]
+            names: list[str | tuple[str, str]] = [c for c in CONTROLLER_CHOICES]
             current = next(c for c in names if c[1] == self.controllers[fid])
             self.seat_menus[fid] = UIDropDownMenu(names, current, pygame.Rect(x + label_w, y, cw - label_w, row_h),
                                                   m, container=panel)
@@ -171,7 +172,7 @@ class MenuScene(Scene):
                     tooltip="Step through the war month by month as any seat saw it, and branch from any turn.")
         y += tx(46) + px(12)
         self.saves = save_files(self.app.saves_dir)
-        items = [describe_save(p) for p in self.saves]
+        items: list[str | tuple[str, str]] = [describe_save(p) for p in self.saves]
         list_h = rect.height - y - 2 * tx(40) - px(40)
         list_top = y
         self.save_list = UISelectionList(pygame.Rect(x, y, cw, list_h), items, m, container=panel)
@@ -192,6 +193,7 @@ class MenuScene(Scene):
         self.bind(pygame.K_UP, lambda: self._move_selection(-1))
 
     def _offer_resume(self) -> None:
+        assert self.resume_path is not None  # offered only when there is an autosave
         when = datetime.fromtimestamp(self.resume_path.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
         w, h = self.app.size
         size = (self.app.px(460), self.app.px(220))
@@ -234,6 +236,7 @@ class MenuScene(Scene):
         if self.dialog is not None:
             self.dialog.kill()
         self.dialog = None
+        assert path is not None  # the dialog is shown only when there is an autosave
         self.load_and_play(path)
 
     def _decline(self) -> None:
@@ -268,6 +271,8 @@ class MenuScene(Scene):
         return {**self.controllers, **({UMPIRE_SEAT: "human"} if self.umpire else {})}
 
     def cycle_scenario(self) -> None:
+        # the scenario button is there only for a ruleset that loaded, which sets the scenario
+        assert self.rs is not None and self.scenario is not None
         ids = list(self.rs.scenarios)
         self.scenario = ids[(ids.index(self.scenario) + 1) % len(ids)]
         self.app.rebuild()

@@ -16,13 +16,12 @@ from pathlib import Path
 
 import pygame
 import pygame_gui
-from pygame_gui.elements import (UIDropDownMenu, UIHorizontalSlider, UILabel, UITextBox, UITextEntryLine,
-                                 UIWindow)
+from pygame_gui.elements import UIDropDownMenu, UIHorizontalSlider, UILabel, UITextBox, UITextEntryLine, UIWindow
 
 from ...engine import UMPIRE, month_label, player_view
 from ...engine.inputs import UMPIRE_FORCING
 from ...engine.umpire import describe_umpire_input
-from ...persist import Autosaver, SaveError, SavedGame, branch
+from ...persist import Autosaver, SavedGame, SaveError, branch
 from ...persist.game import turn_events, umpire_in_record
 from .. import palette as P
 from ..app import Scene
@@ -32,7 +31,8 @@ from ..text import esc
 from ..theme import font_size
 
 PLAY_STEP_S = 1.2  # seconds per turn while playing
-CONTROLLER_CHOICES = [("Human", "human"), ("Bot (doctrine)", "doctrine"), ("Bot (random)", "random")]
+CONTROLLER_CHOICES: list[str | tuple[str, str]] = [("Human", "human"), ("Bot (doctrine)", "doctrine"),
+                                                    ("Bot (random)", "random")]
 FACTION_KEYS = (pygame.K_1, pygame.K_2, pygame.K_3, pygame.K_4)
 CONTROL_NAMES = {"russia": "Held by Russia", "ukraine": "Held by Ukraine", "contested": "Contested"}
 COUNTRY_NAMES = {"nato": "NATO member", "belarus": "Belarus", "moldova": "Moldova", "sea": "Sea"}
@@ -57,8 +57,9 @@ class ReplayScene(Scene):
         self._states: dict = {}
         self._views: dict = {}
         self._events: dict = {}
-        self.dialog = None
-        self.message_window = None
+        self.dialog: UIWindow | None = None
+        self.message_window: pygame_gui.windows.UIMessageWindow | None = None
+        self.seat_menu: UIDropDownMenu | None = None
         self._main_keys: dict = {}
 
     # --- reading the record (cached: seeking and redraws stay cheap) ---------------------------
@@ -254,9 +255,9 @@ class ReplayScene(Scene):
         self._show()
 
     def _make_seat_menu(self) -> None:
-        if getattr(self, "seat_menu", None) is not None and self.seat_menu.ui_manager is self.manager:
+        if self.seat_menu is not None and self.seat_menu.ui_manager is self.manager:
             self.seat_menu.kill()
-        options = [(self._seat_option(s), s) for s in self.seats]
+        options: list[str | tuple[str, str]] = [(self._seat_option(s), s) for s in self.seats]
         current = next(o for o in options if o[1] == self.seat)
         self.seat_menu = UIDropDownMenu(options, current, self.rects["seat_menu"], self.manager, object_id="@drop_up")
 
@@ -424,12 +425,14 @@ class ReplayScene(Scene):
         old = self.choice_menus.get(fid)
         if old is not None:
             old.kill()
+        assert self.choosing is not None  # the branch dialog is open
         current = next(c for c in CONTROLLER_CHOICES if c[1] == self.choosing[fid])
         self.choice_menus[fid] = UIDropDownMenu(CONTROLLER_CHOICES, current, self.seat_rects[fid], self.manager,
                                                 container=self.dialog)
 
     def cycle_controller(self, fid: str) -> None:
         kinds = [c[1] for c in CONTROLLER_CHOICES]
+        assert self.choosing is not None  # the branch dialog is open
         self.choosing[fid] = kinds[(kinds.index(self.choosing[fid]) + 1) % len(kinds)]
         self._make_choice_menu(fid)
 
@@ -513,6 +516,7 @@ class ReplayScene(Scene):
 
     def _draw_hover(self, surface: pygame.Surface) -> None:
         """A small box by the pointer: the region and what this perspective sees of it."""
+        assert self.hover is not None
         region = self.rs.regions.get(self.hover)
         seen = self.view()["regions"].get(self.hover)
         if region is None or seen is None:

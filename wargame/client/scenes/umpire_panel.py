@@ -16,8 +16,7 @@ from pygame_gui.elements import UIDropDownMenu, UILabel, UIPanel, UISelectionLis
 
 from ...engine.inputs import Adjudicate, FireInject, FreeInject, Note, Publish
 from ...engine.umpire import describe_umpire_input
-from .. import describe as D
-from .. import umpire_forms as F
+from .. import describe as D, umpire_forms as F
 from ..board import seat_name
 from ..session import REACTION
 from ..text import esc
@@ -119,7 +118,8 @@ class UmpirePanel:
         return entry
 
     def _menu(self, rect, texts: list[str], current: str, on_change, up: bool = False) -> UIDropDownMenu:
-        menu = UIDropDownMenu(texts, current, pygame.Rect(rect), self.m, container=self.panel,
+        options: list[str | tuple[str, str]] = list(texts)
+        menu = UIDropDownMenu(options, current, pygame.Rect(rect), self.m, container=self.panel,
                               object_id="@drop_up" if up else None)
         self.menus[menu] = on_change
         return menu
