@@ -23,11 +23,10 @@ from wargame.client.scenes.handover import HandoverScene
 from wargame.client.scenes.menu import MenuScene
 from wargame.client.scenes.results import TurnResultsScene
 from wargame.client.wording import GENERIC, requirement_words
-from wargame.engine import EndOrders, Order, apply, legal_inputs, month_label, new_game
+from wargame.engine import EndOrders, Order, apply, errors as E, legal_inputs, month_label, new_game
 from wargame.engine.events import EventKind as K
 from wargame.engine.legal import action_refusal, legal_orders
 from wargame.engine.state import PHASE_ORDERS, replace
-from wargame.engine import errors as E
 from wargame.persist.game import turn_events
 from wargame.ruleset import load_ruleset
 
@@ -96,8 +95,8 @@ def test_the_results_come_after_the_turn_and_before_the_handover(app, rs, tmp_pa
 def test_results_name_every_rise_crossing_and_answer_in_public_words(rs, tmp_path):
     """Bots play twelve turns; each turn's results (from its recomputed events) explain every
     move of the track and give every public crossing with its answer, and nothing private."""
-    from wargame.persist import SavedGame
     from wargame.client.session import Session
+    from wargame.persist import SavedGame
 
     game, events = SavedGame.new(rs, seed=7, seats={f: "doctrine" for f in rs.factions})
     session = Session.start(game, events)

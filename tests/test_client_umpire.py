@@ -18,9 +18,9 @@ from wargame.bots import make_bots  # noqa: E402
 from wargame.client.app import App  # noqa: E402
 from wargame.client.scenes.game import GameScene  # noqa: E402
 from wargame.client.scenes.gameover import GameOverScene  # noqa: E402
-from wargame.client.scenes.results import TurnResultsScene  # noqa: E402
 from wargame.client.scenes.handover import HandoverScene  # noqa: E402
 from wargame.client.scenes.menu import MenuScene  # noqa: E402
+from wargame.client.scenes.results import TurnResultsScene  # noqa: E402
 from wargame.client.session import REACTION, TURN_START, Session  # noqa: E402
 from wargame.engine import (  # noqa: E402
     UMPIRE_TYPES,

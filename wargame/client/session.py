@@ -18,10 +18,9 @@ from typing import Any, Sequence
 from attrs import define, field
 
 from ..bots import make_bots
-from ..engine import Event, GameState, apply, player_view, seats_to_act
+from ..engine import Event, GameState, apply, errors as E, player_view, seats_to_act
 from ..engine.inputs import UMPIRE_SEAT
 from ..engine.legal import Refusal, action_cost, action_refusal, legal_orders
-from ..engine import errors as E
 from ..engine.state import PHASE_ORDERS, PHASE_REACTION
 from ..persist import Autosaver, SavedGame, SaveError
 from ..persist.game import save_game, turn_events
@@ -240,6 +239,7 @@ class Session:
         st = self.state if closed else self.preview(picks)
         out = []
         for action in self.rs.actions_by_faction[seat]:
+            refusal: Refusal | None
             if closed:  # the last pick used the whole capacity
                 refusal = Refusal(E.UNAFFORDABLE, "capacity", action.capacity, 0)
             else:

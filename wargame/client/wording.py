@@ -89,6 +89,8 @@ class _Words:
         if not isinstance(right, ast.Constant):
             raise _Unknown("compare")
         value = right.value
+        if not isinstance(value, (int, float, str)):  # the condition language has no other constants
+            raise _Unknown("constant")
         if isinstance(left, ast.Name) and left.id == "escalation":
             return {ast.GtE: f"escalation at rung {value} or higher", ast.Gt: f"escalation above rung {value}",
                     ast.LtE: f"escalation at rung {value} or lower", ast.Lt: f"escalation below rung {value}",
@@ -100,7 +102,7 @@ class _Words:
             if path[0] == "regions" and len(path) == 3:
                 region = self.rs.regions[path[1]].name
                 if path[2] == "control" and op in (ast.Eq, ast.NotEq):
-                    held = _SIDE_WORDS.get(value, str(value))
+                    held = _SIDE_WORDS.get(str(value), str(value))
                     if value == "contested":
                         return f"{region} {'contested' if op is ast.Eq else 'not contested'}"
                     return f"{region} {'held' if op is ast.Eq else 'not held'} by {held}"

@@ -26,10 +26,10 @@ from ...persist import EXTENSION, SaveError
 from .. import describe as D, palette as P
 from ..app import Scene
 from ..board import ZOOM_STEP, Board, game_layout, seat_name
+from ..confirm import Confirm
 from ..mapview import render_text
 from ..session import UMPIRE, OrderOption, Session
 from ..text import esc
-from ..confirm import Confirm
 from ..wording import refusal_short, refusal_text
 from .umpire_panel import Desk, UmpirePanel
 
