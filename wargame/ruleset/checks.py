@@ -80,13 +80,15 @@ class _Checker:
         return True
 
     def expr(self, file: str, path: str, source: str, *, public: bool = False,
-             required: bool = False, allow_self: bool = True) -> None:
+             required: bool = False, allow_self: bool = True, formula: bool = False) -> None:
+        """Compile a condition (true or false), or with `formula` a number."""
         if not source.strip():
             if required:
                 self.bad(file, path, "must not be empty")
             return
         try:
-            fn = compile_expression(source, self.names, public=public, allow_self=allow_self)
+            fn = compile_expression(source, self.names, public=public, allow_self=allow_self,
+                                    want="formula" if formula else "condition")
         except ConditionError as exc:
             self.bad(file, path, str(exc))
             return
@@ -137,9 +139,9 @@ class _Checker:
                     if e.stat not in stats:
                         self.bad(file, f"{where}.stat", f"faction {fid!r} has no stat {e.stat!r}{suggest(e.stat, stats)}")
                         break
-                self.expr(file, f"{where}.formula", e.formula)
+                self.expr(file, f"{where}.formula", e.formula, formula=True)
             elif isinstance(e, schema.CohesionEffect):
-                self.expr(file, f"{where}.formula", e.formula)
+                self.expr(file, f"{where}.formula", e.formula, formula=True)
             elif isinstance(e, schema.StrengthEffect) and e.region:
                 self.ref(file, f"{where}.region", e.region, self.regions, "region")
             elif isinstance(e, (schema.CredibilityEffect, schema.RedLineEffect)):
@@ -196,7 +198,7 @@ class _Checker:
                 if not 0 <= value <= f.stat_max:
                     self.bad(f_file, f"{base}.stats.{stat}", f"must be between 0 and stat_max ({f.stat_max}), got {value}")
             self.unique(f_file, f"{base}.objectives", [o.id for o in f.objectives])
-            self.expr(f_file, f"{base}.power", f.power, required=True)
+            self.expr(f_file, f"{base}.power", f.power, required=True, formula=True)
             self.effects(f_file, f"{base}.upkeep", f.upkeep, [f.id])
             for o in f.objectives:
                 self.expr(f_file, f"{base}.objectives[{o.id}].condition", o.condition, required=True)

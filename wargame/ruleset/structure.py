@@ -14,11 +14,10 @@ from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, Iterabl
 
 from . import schema
 from .conditions import suggest
+from .limits import INT_LIMIT
 
 _TYPE_WORDS = {int: "an integer", float: "a number", str: "a string", bool: "true or false"}
 
-
-INT_LIMIT = 2**53  # far beyond any sensible rule number; keeps hashes and saves portable
 
 
 def _strict_int(value, _type):
