@@ -63,18 +63,14 @@ _SYMBOL: dict[type, str] = {ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE:
 _EPS = DIVISION_EPSILON
 
 
-def _near_zero(b) -> bool:
-    return -_EPS < b < _EPS
-
-
 # a designer's division by zero (or by floating-point noise next to it) yields 0
 _BINARY = {
     ast.Add: operator.add,
     ast.Sub: operator.sub,
     ast.Mult: operator.mul,
-    ast.Div: lambda a, b: 0.0 if _near_zero(b) else a / b,
-    ast.FloorDiv: lambda a, b: 0 if _near_zero(b) else a // b,
-    ast.Mod: lambda a, b: 0 if _near_zero(b) else a % b,
+    ast.Div: lambda a, b: a / b if b >= _EPS or b <= -_EPS else 0.0,
+    ast.FloorDiv: lambda a, b: a // b if b >= _EPS or b <= -_EPS else 0,
+    ast.Mod: lambda a, b: a % b if b >= _EPS or b <= -_EPS else 0,
 }
 
 
