@@ -225,7 +225,10 @@ class _Checker:
         for dup, n in Counter(s.categories).items():
             if n > 1:
                 self.bad("ruleset.toml", "settings.categories", f"category {dup!r} is listed {n} times")
-        if not self.scenarios and not self.broken.names["scenario"]:
+        scenario_broken = any(f.startswith(schema.SCENARIO_DIR + "/") for f in self.broken_files)
+        if scenario_broken:
+            pass  # reported already; its id (the default one, perhaps) is not known
+        elif not self.scenarios:
             self.bad("scenarios/", "(folder)", "no scenario files: add at least one scenarios/NAME.toml")
         elif self.info.default_scenario not in self.scenarios:
             self.ref("ruleset.toml", "ruleset.default_scenario", self.info.default_scenario,
