@@ -110,7 +110,9 @@ def test_a_free_inject_applies_effects_from_the_vocabulary(rs):
     (({"kind": "cohesion", "delta": 1, "extra": 2},), "effect 1"),
     (({"kind": "strength", "side": "russia", "delta": 1},), "name a region"),
     (({"kind": "credibility", "red_line": "nope", "delta": 0.1},), "no red line"),
-    (({"kind": "credibility", "red_line": "fighter_jets", "delta": float("nan")},), "between -1 and 1"),
+    # NaN is refused as the table is read (ruleset numbers are finite), before the range check
+    (({"kind": "credibility", "red_line": "fighter_jets", "delta": float("nan")},), "out of range: nan"),
+    (({"kind": "credibility", "red_line": "fighter_jets", "delta": 1.5},), "between -1 and 1"),
 ])
 def test_a_bad_free_inject_is_refused_with_the_problem(rs, effects, problem):
     with pytest.raises(IllegalInput, match=problem):

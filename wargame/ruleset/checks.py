@@ -8,11 +8,24 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any, Iterable, get_args
 
-from . import schema
+import attrs
+
+from . import limits as L, schema
 from .conditions import ConditionError, Names, compile_expression, suggest
 from .model import Ruleset
+from .salvage import Broken
 
 SIDES = ("russia", "ukraine")
+STRENGTH_MAX = 99  # ground strength per side and region (the engine keeps it there)
+
+
+def _middle(polygon: list[list[float]]) -> list[float]:
+    """The mean of a polygon's points: where a region without a label gets its name drawn."""
+    return [sum(p[0] for p in polygon) / len(polygon), sum(p[1] for p in polygon) / len(polygon)]
+
+
+def _point_ok(point) -> bool:
+    return len(point) == 2 and -180.0 <= point[0] <= 180.0 and -90.0 <= point[1] <= 90.0
 
 
 
@@ -31,10 +44,18 @@ def _lands_then_fights(a: schema.Action) -> bool:
             return False
     return True
 
+# the files the checker cannot start without; the others' checks are skipped when they are broken
+CHECKER_NEEDS = ("ruleset.toml", "factions.toml", "actions.toml", "redlines.toml", "map.toml")
+
+
 class _Checker:
-    def __init__(self, parsed: dict[str, Any]):
+    def __init__(self, parsed: dict[str, Any], broken: Broken | None = None):
         self.p = parsed
         self.problems: list[str] = []
+        # files that failed to structure whole, and the names their broken entries may define:
+        # a reference to one of those is not reported again
+        self.broken = broken or Broken()
+        self.broken_files = self.broken.files
         self.exprs: dict[str, Any] = {}
         self.public_exprs: dict[str, Any] = {}
         rs: schema.RulesetFile = parsed["ruleset.toml"]
@@ -53,15 +74,16 @@ class _Checker:
             seen[scen.id] = name
         self.all_stats = frozenset(s for f in self.factions.values() for s in f.stats)
         self.tags = frozenset(
-            [t for a in self.actions.values() for t in a.tags]
+            [t for a in parsed["actions.toml"].action for t in a.tags]  # a duplicate id keeps its tags
             + [t for line in self.lines.values() for r in line.responses for t in r.tags]
-        )
+        ) | self.broken.names["tag"]
+        b = self.broken.names
         self.names = Names(
-            factions=frozenset(self.factions),
-            stats=self.all_stats,
-            regions=frozenset(self.regions),
-            lines=frozenset(self.lines),
-            flags=self._known_flags(),
+            factions=frozenset(self.factions) | b["faction"],
+            stats=self.all_stats | b["stat"],
+            regions=frozenset(self.regions) | b["region"],
+            lines=frozenset(self.lines) | b["red line"],
+            flags=self._known_flags() | b["flag"],
             tags=self.tags,
             major_city_regions=frozenset(
                 r.id for r in self.regions.values() if any(c.major for c in r.city)
@@ -74,23 +96,34 @@ class _Checker:
 
     def ref(self, file: str, path: str, value: str, known: Iterable[str], what: str) -> bool:
         known = list(known)
+        if value not in known and self.broken.has(what, value):
+            return False  # defined by an entry already reported as broken
         if value not in known:
             self.bad(file, path, f"unknown {what} {value!r}{suggest(value, known)}")
             return False
         return True
 
     def expr(self, file: str, path: str, source: str, *, public: bool = False,
-             required: bool = False, allow_self: bool = True) -> None:
+             required: bool = False, allow_self: bool = True, formula: bool = False) -> None:
+        """Compile a condition (true or false), or with `formula` a number."""
         if not source.strip():
             if required:
                 self.bad(file, path, "must not be empty")
             return
         try:
-            fn = compile_expression(source, self.names, public=public, allow_self=allow_self)
+            fn = compile_expression(source, self.names, public=public, allow_self=allow_self,
+                                    want="formula" if formula else "condition")
         except ConditionError as exc:
             self.bad(file, path, str(exc))
             return
         (self.public_exprs if public else self.exprs)[source] = fn
+
+    def within(self, file: str, path: str, value, low, high) -> bool:
+        """A number in [low, high]; reported once otherwise."""
+        if low <= value <= high:
+            return True
+        self.bad(file, path, f"must be between {low} and {high}, got {value}")
+        return False
 
     def unique(self, file: str, what: str, ids: list[str]) -> None:
         for dup, n in Counter(ids).items():
@@ -126,6 +159,14 @@ class _Checker:
         owners = list(owners)
         for i, e in enumerate(effects):
             where = f"{path}[{i}]"
+            for name in ("delta", "threshold_delta", "modifier"):
+                value = getattr(e, name, None)
+                if isinstance(value, int):
+                    self.within(file, f"{where}.{name}", value, -L.NUMBER_LIMIT, L.NUMBER_LIMIT)
+            if isinstance(e, schema.FlagEffect):
+                self.within(file, f"{where}.turns", e.turns, 0, L.TURN_LIMIT_MAX)
+            if isinstance(e, schema.CredibilityEffect):
+                self.within(file, f"{where}.delta", e.delta, -1.0, 1.0)
             if isinstance(e, schema.StatEffect):
                 targets = owners if e.faction == "self" else [e.faction]
                 if e.faction != "self" and not self.ref(
@@ -138,9 +179,9 @@ class _Checker:
                         self.bad(file, f"{where}.stat",
                                  f"faction {fid!r} has no stat {e.stat!r}{suggest(e.stat, stats)}")
                         break
-                self.expr(file, f"{where}.formula", e.formula)
+                self.expr(file, f"{where}.formula", e.formula, formula=True)
             elif isinstance(e, schema.CohesionEffect):
-                self.expr(file, f"{where}.formula", e.formula)
+                self.expr(file, f"{where}.formula", e.formula, formula=True)
             elif isinstance(e, schema.StrengthEffect) and e.region:
                 self.ref(file, f"{where}.region", e.region, self.regions, "region")
             elif isinstance(e, (schema.CredibilityEffect, schema.RedLineEffect)):
@@ -155,21 +196,39 @@ class _Checker:
         self.effects("ruleset.toml", "settings.breakthrough_repeat_effects", s.breakthrough_repeat_effects, russian)
         for i, rid in enumerate(s.breakthrough_regions):
             self.ref("ruleset.toml", f"settings.breakthrough_regions[{i}]", rid, self.regions, "region")
-        if s.breakthrough_window < 0:
-            self.bad("ruleset.toml", "settings.breakthrough_window", "must be 0 or more")
-        for name in ("credibility_weight", "snap_bonus"):
-            if not 0.0 <= getattr(s, name) <= 1.0:
-                self.bad("ruleset.toml", f"settings.{name}", f"must be between 0 and 1, got {getattr(s, name)}")
-        for name in ("escalation_max", "cohesion_max", "dice_sides", "max_reaction_rounds"):
-            if getattr(s, name) < 1:
-                self.bad("ruleset.toml", f"settings.{name}", "must be at least 1")
-        for name in ("inadvertent_base", "inadvertent_per_rung", "credibility_gain_on_response"):
-            if not 0.0 <= getattr(s, name) <= 1.0:
-                self.bad("ruleset.toml", f"settings.{name}", f"must be between 0 and 1, got {getattr(s, name)}")
+        r_file = "ruleset.toml"
+        ranges = {
+            "escalation_max": (1, L.ESCALATION_MAX_LIMIT),
+            "cohesion_max": (1, L.COHESION_MAX_LIMIT),
+            "dice_sides": (1, L.DICE_SIDES_LIMIT),
+            "max_reaction_rounds": (1, L.REACTION_ROUNDS_LIMIT),
+            "breakthrough_window": (0, L.TURN_LIMIT_MAX),
+            "objection_cohesion_cost": (0, L.COHESION_MAX_LIMIT),
+            "veto_cohesion_cost": (0, L.COHESION_MAX_LIMIT),
+            "peak_penalty_per_rung": (0, L.NUMBER_LIMIT),
+            "power_credibility_scale": (0.0, 100.0),
+        }
+        for name in ("credibility_weight", "snap_bonus", "inadvertent_base", "inadvertent_per_rung",
+                     "credibility_gain_on_response", "severity_per_point", "unanswered_pressure"):
+            ranges[name] = (0.0, 1.0)
+        for name, (low, high) in ranges.items():
+            self.within(r_file, f"settings.{name}", getattr(s, name), low, high)
+        top = max(1, min(s.escalation_max, L.ESCALATION_MAX_LIMIT))
+        for name in ("no_easing_from", "inadvertent_from", "peak_penalty_from"):  # above the top: never
+            self.within(r_file, f"settings.{name}", getattr(s, name), 0, top + 1)
+        for formality in ("formal", "ambiguous"):
+            cost = getattr(s.audience, formality)
+            for name in ("credibility_loss", "pressure"):
+                self.within(r_file, f"settings.audience.{formality}.{name}", getattr(cost, name), 0.0, 1.0)
+        if not s.categories:
+            self.bad(r_file, "settings.categories", "needs at least one category (actions name one each)")
         for dup, n in Counter(s.categories).items():
             if n > 1:
                 self.bad("ruleset.toml", "settings.categories", f"category {dup!r} is listed {n} times")
-        if not self.scenarios:
+        scenario_broken = any(f.startswith(schema.SCENARIO_DIR + "/") for f in self.broken_files)
+        if scenario_broken:
+            pass  # reported already; its id (the default one, perhaps) is not known
+        elif not self.scenarios:
             self.bad("scenarios/", "(folder)", "no scenario files: add at least one scenarios/NAME.toml")
         elif self.info.default_scenario not in self.scenarios:
             self.ref("ruleset.toml", "ruleset.default_scenario", self.info.default_scenario,
@@ -177,28 +236,32 @@ class _Checker:
         self.check_factions()
         self.check_actions()
         self.check_lines()
-        self.check_escalation()
         self.check_map()
-        self.check_combat()
-        self.check_outcomes()
-        self.check_bots()
+        for file, check in (("escalation.toml", self.check_escalation), ("combat.toml", self.check_combat),
+                            ("outcomes.toml", self.check_outcomes), ("bots.toml", self.check_bots)):
+            if file in self.p:  # a file too broken to keep any of is reported already
+                check()
         self.check_scenarios()
 
     def check_factions(self) -> None:
         f_file = "factions.toml"
         self.unique(f_file, "faction", [f.id for f in self.p["factions.toml"].faction])
+        if not 1 <= len(self.factions) <= L.FACTIONS_LIMIT:
+            self.bad(f_file, "faction", f"needs 1 to {L.FACTIONS_LIMIT} factions, got {len(self.factions)}")
         for f in self.factions.values():
             base = f"faction[{f.id}]"
-            if f.capacity < 1:
-                self.bad(f_file, f"{base}.capacity", "must be at least 1")
-            if f.stat_max < 1:
-                self.bad(f_file, f"{base}.stat_max", "must be at least 1")
+            if f.id.lower() in L.RESERVED_SEATS:
+                self.bad(f_file, f"{base}.id", f"{f.id!r} is the name of a reserved seat: call the faction otherwise")
+            self.within(f_file, f"{base}.capacity", f.capacity, 1, L.CAPACITY_LIMIT)
+            self.within(f_file, f"{base}.stat_max", f.stat_max, 1, L.NUMBER_LIMIT)
+            for o in f.objectives:
+                self.within(f_file, f"{base}.objectives[{o.id}].points", o.points, -L.NUMBER_LIMIT, L.NUMBER_LIMIT)
             for stat, value in f.stats.items():
                 if not 0 <= value <= f.stat_max:
                     self.bad(f_file, f"{base}.stats.{stat}",
                              f"must be between 0 and stat_max ({f.stat_max}), got {value}")
             self.unique(f_file, f"{base}.objectives", [o.id for o in f.objectives])
-            self.expr(f_file, f"{base}.power", f.power, required=True)
+            self.expr(f_file, f"{base}.power", f.power, required=True, formula=True)
             self.effects(f_file, f"{base}.upkeep", f.upkeep, [f.id])
             for o in f.objectives:
                 self.expr(f_file, f"{base}.objectives[{o.id}].condition", o.condition, required=True)
@@ -212,12 +275,11 @@ class _Checker:
             for i, fid in enumerate(a.factions):
                 self.ref(a_file, f"{base}.factions[{i}]", fid, self.factions, "faction")
             self.ref(a_file, f"{base}.category", a.category, self.settings.categories, "category")
-            if a.capacity < 1:
-                self.bad(a_file, f"{base}.capacity", "must be at least 1")
-            if a.max_per_turn < 0:
-                self.bad(a_file, f"{base}.max_per_turn", "must be 0 (no limit) or more")
-            if a.intensity < 0:
-                self.bad(a_file, f"{base}.intensity", "must be 0 or more")
+            self.within(a_file, f"{base}.capacity", a.capacity, 1, L.CAPACITY_LIMIT)
+            self.within(a_file, f"{base}.max_per_turn", a.max_per_turn, 0, L.CAPACITY_LIMIT)  # 0: no limit
+            self.within(a_file, f"{base}.intensity", a.intensity, 0, L.NUMBER_LIMIT)
+            for stat, amount in a.cost.items():
+                self.within(a_file, f"{base}.cost.{stat}", amount, -L.NUMBER_LIMIT, L.NUMBER_LIMIT)
             for stat in a.cost:
                 for fid in a.factions:
                     if fid in self.factions and stat not in self.factions[fid].stats:
@@ -258,8 +320,13 @@ class _Checker:
                 value = getattr(line, name)
                 if not 0.0 <= value <= 1.0:
                     self.bad(r_file, f"{base}.{name}", f"must be between 0 and 1, got {value}")
-            if line.declared_threshold < 1 or line.tolerance < 1:
-                self.bad(r_file, f"{base}.declared_threshold", "thresholds must be at least 1")
+            self.within(r_file, f"{base}.declared_threshold", line.declared_threshold, 1, L.NUMBER_LIMIT)
+            self.within(r_file, f"{base}.tolerance", line.tolerance, 1, L.NUMBER_LIMIT)
+            self.within(r_file, f"{base}.drift", line.drift, -L.NUMBER_LIMIT, L.NUMBER_LIMIT)
+            for stat, cut in line.cheapen.items():
+                self.within(r_file, f"{base}.cheapen.{stat}", cut, -L.NUMBER_LIMIT, L.NUMBER_LIMIT)
+            for r in line.responses:
+                self.within(r_file, f"{base}.responses[{r.id}].intensity", r.intensity, 0, L.NUMBER_LIMIT)
             if not line.responses:
                 self.bad(r_file, f"{base}.responses", "a red line needs at least one response")
             self.unique(r_file, f"{base}.responses", [r.id for r in line.responses])
@@ -269,24 +336,31 @@ class _Checker:
                              f"must be between 0 and {self.settings.escalation_max}")
                 self.effects(r_file, f"{base}.responses[{r.id}].effects", r.effects,
                              [line.owner] if line.owner in self.factions else [])
+            addressee_broken = any(self.broken.has("faction", f) for f in line.addressees)
             for stat in line.cheapen:
-                if not any(stat in self.factions[f].stats for f in line.addressees if f in self.factions):
+                if not addressee_broken and not any(stat in self.factions[f].stats
+                                                    for f in line.addressees if f in self.factions):
                     self.bad(r_file, f"{base}.cheapen.{stat}",
                              f"no addressee has stat {stat!r}{suggest(stat, self.all_stats)}")
             for stat, per in line.deterrence.items():
-                if not any(stat in self.factions[f].stats for f in line.addressees if f in self.factions):
+                if not addressee_broken and not any(stat in self.factions[f].stats
+                                                    for f in line.addressees if f in self.factions):
                     self.bad(r_file, f"{base}.deterrence.{stat}",
                              f"no addressee has stat {stat!r}{suggest(stat, self.all_stats)}")
                 if not 0 <= per <= 10:
                     self.bad(r_file, f"{base}.deterrence.{stat}", f"must be between 0 and 10, got {per}")
-            if line.patience < 0:
-                self.bad(r_file, f"{base}.patience", "must be 0 (never snaps) or more")
+            self.within(r_file, f"{base}.patience", line.patience, 0, L.NUMBER_LIMIT)  # 0: never snaps
 
     def check_escalation(self) -> None:
         e_file = "escalation.toml"
         esc: schema.EscalationFile = self.p["escalation.toml"]
         groups = {g.id for g in esc.group}
         levels = [r.level for r in esc.rung]
+        for r in esc.rung:
+            self.ref(e_file, f"rung[{r.level}].group", r.group, groups, "group")
+        if (not 1 <= self.settings.escalation_max <= L.ESCALATION_MAX_LIMIT or e_file in self.broken_files
+                or self.broken.key("ruleset.toml", "settings.escalation_max")):
+            return  # reported already; the levels cannot be matched against it
         expected = list(range(self.settings.escalation_max + 1))
         for dup, n in Counter(levels).items():
             if n > 1:
@@ -296,14 +370,20 @@ class _Checker:
             extra = sorted(set(levels) - set(expected))
             self.bad(e_file, "rung", f"rungs must be exactly levels 0..{self.settings.escalation_max} once each"
                      + (f"; missing {missing}" if missing else "") + (f"; unexpected {extra}" if extra else ""))
-        for r in esc.rung:
-            self.ref(e_file, f"rung[{r.level}].group", r.group, groups, "group")
 
     def check_map(self) -> None:
         m_file = "map.toml"
         self.unique(m_file, "region", [r.id for r in self.p["map.toml"].region])
+        if not self.regions and m_file not in self.broken_files:
+            self.bad(m_file, "region", "a map needs at least one region")
         for r in self.regions.values():
             base = f"region[{r.id}]"
+            self.within(m_file, f"{base}.value", r.value, -L.NUMBER_LIMIT, L.NUMBER_LIMIT)
+            for side, amount in r.strength.items():
+                self.within(m_file, f"{base}.strength.{side}", amount, 0, STRENGTH_MAX)
+            if r.label and not _point_ok(r.label):
+                self.bad(m_file, f"{base}.label", "expected [] or one [longitude, latitude] point "
+                         f"(longitude -180..180, latitude -90..90), got {r.label}")
             for i, other in enumerate(r.adjacent):
                 if self.ref(m_file, f"{base}.adjacent[{i}]", other, self.regions, "region"):
                     if r.id not in self.regions[other].adjacent:
@@ -311,8 +391,12 @@ class _Checker:
                                  f"{other!r} does not list {r.id!r} back (adjacency must be symmetric)")
             for side in r.strength:
                 self.ref(m_file, f"{base}.strength.{side}", side, SIDES, "side")
-            if len(r.polygon) < 3 or any(len(pt) != 2 for pt in r.polygon):
-                self.bad(m_file, f"{base}.polygon", "needs at least 3 [longitude, latitude] points")
+            if len(r.polygon) < 3 or not all(_point_ok(pt) for pt in r.polygon):
+                self.bad(m_file, f"{base}.polygon", "needs at least 3 [longitude, latitude] points "
+                                                    "(longitude -180..180, latitude -90..90)")
+            for j, c in enumerate(r.city):
+                if not (-180.0 <= c.lon <= 180.0 and -90.0 <= c.lat <= 90.0):
+                    self.bad(m_file, f"{base}.city[{j}]", "longitude must be -180..180 and latitude -90..90")
 
     def check_combat(self) -> None:
         c_file = "combat.toml"
@@ -321,7 +405,7 @@ class _Checker:
         self.unique(c_file, "combat.results", [r.id for r in combat.results])
         last = -1.0
         for i, col in enumerate(combat.columns):
-            if len(col.results) != self.settings.dice_sides:
+            if len(col.results) != self.settings.dice_sides and 1 <= self.settings.dice_sides <= L.DICE_SIDES_LIMIT:
                 self.bad(c_file, f"combat.columns[{i}].results",
                          f"needs one result per die face ({self.settings.dice_sides}), got {len(col.results)}")
             for j, res in enumerate(col.results):
@@ -331,8 +415,13 @@ class _Checker:
             last = col.min_ratio
         if not combat.columns or combat.columns[0].min_ratio > 0:
             self.bad(c_file, "combat.columns", "the first column must start at min_ratio = 0")
-        for stat in combat.stat_bonus:
+        for stat, per in combat.stat_bonus.items():
             self.ref(c_file, f"combat.stat_bonus.{stat}", stat, self.all_stats, "stat")
+            self.within(c_file, f"combat.stat_bonus.{stat}", per, 0, L.NUMBER_LIMIT)
+        self.within(c_file, "combat.city_defence", combat.city_defence, 0, L.NUMBER_LIMIT)
+        for r in combat.results:
+            for name in ("attacker_loss", "defender_loss"):
+                self.within(c_file, f"combat.results[{r.id}].{name}", getattr(r, name), 0, STRENGTH_MAX)
 
     def check_outcomes(self) -> None:
         o_file = "outcomes.toml"
@@ -351,10 +440,14 @@ class _Checker:
                 self.expr(o_file, f"{base}.reasons[{i}].when", reason.when, required=True, allow_self=False)
                 if not reason.text.strip():
                     self.bad(o_file, f"{base}.reasons[{i}].text", "must not be empty")
-            for fid in o.payoffs:
+            for fid, points in o.payoffs.items():
                 self.ref(o_file, f"{base}.payoffs.{fid}", fid, self.factions, "faction")
+                self.within(o_file, f"{base}.payoffs.{fid}", points, -L.NUMBER_LIMIT, L.NUMBER_LIMIT)
         self.unique(o_file, "outcome", [o.id for o in outcomes])
-        self.check_worst(o_file, outcomes)
+        # needs every ending and objective, and a sane track (the penalty grows with its top)
+        sane_track = 1 <= self.settings.escalation_max <= L.ESCALATION_MAX_LIMIT
+        if not {o_file, "factions.toml"} & self.broken_files and sane_track:
+            self.check_worst(o_file, outcomes)
 
     def check_worst(self, o_file: str, outcomes) -> None:
         """An ending marked `worst` must be below every other ending for every faction, whatever
@@ -382,7 +475,11 @@ class _Checker:
         for fid, doc in self.p["bots.toml"].doctrine.items():
             if not self.ref(b_file, f"doctrine.{fid}", fid, self.factions, "faction"):
                 continue
+            for name in ("veto_above_rung", "veto_answers_above_rung"):
+                self.within(b_file, f"doctrine.{fid}.{name}", getattr(doc, name), -1, L.NUMBER_LIMIT)
+            self.within(b_file, f"doctrine.{fid}.hardening", doc.hardening, 0.0, 1.0)
             for i, rule in enumerate(doc.priorities):
+                self.within(b_file, f"doctrine.{fid}.priorities[{i}].weight", rule.weight, 0.0, float(L.NUMBER_LIMIT))
                 if self.ref(b_file, f"doctrine.{fid}.priorities[{i}].action", rule.action, self.actions, "action"):
                     if fid not in self.actions[rule.action].factions:
                         self.bad(b_file, f"doctrine.{fid}.priorities[{i}].action",
@@ -395,16 +492,14 @@ class _Checker:
         for file, scen in self.scenarios.values():
             try:
                 year, month = (int(x) for x in scen.start.split("-"))
-                if not 1 <= month <= 12:
+                if not (1 <= month <= 12 and 1 <= year <= 9999):
                     raise ValueError
             except ValueError:
-                self.bad(file, "scenario.start", f"expected \"YYYY-MM\", got {scen.start!r}")
+                self.bad(file, "scenario.start", f"expected \"YYYY-MM\" (year 1..9999), got {scen.start!r}")
             if not 0 <= scen.escalation <= self.settings.escalation_max:
                 self.bad(file, "scenario.escalation", f"must be between 0 and {self.settings.escalation_max}")
-            if scen.turn_limit < 1:
-                self.bad(file, "scenario.turn_limit", "must be at least 1")
-            if scen.months_per_turn < 1:
-                self.bad(file, "scenario.months_per_turn", "must be at least 1")
+            self.within(file, "scenario.turn_limit", scen.turn_limit, 1, L.TURN_LIMIT_MAX)
+            self.within(file, "scenario.months_per_turn", scen.months_per_turn, 1, L.MONTHS_PER_TURN_MAX)
             if not 0 <= scen.escalation_floor <= scen.escalation:
                 self.bad(file, "scenario.escalation_floor", "must be between 0 and the starting escalation")
             if not 0 <= scen.cohesion <= self.settings.cohesion_max:
@@ -424,14 +519,18 @@ class _Checker:
                             if not 0 <= stats[stat] <= self.factions[fid].stat_max:
                                 self.bad(file, f"scenario.stats.{fid}.{stat}",
                                          f"must be between 0 and stat_max ({self.factions[fid].stat_max})")
-            for rid in scen.regions:
+            for rid, rsetup in scen.regions.items():
                 self.ref(file, f"scenario.regions.{rid}", rid, self.regions, "region")
+                for side, amount in (rsetup.strength or {}).items():
+                    self.ref(file, f"scenario.regions.{rid}.strength.{side}", side, SIDES, "side")
+                    self.within(file, f"scenario.regions.{rid}.strength.{side}", amount, 0, STRENGTH_MAX)
             for lid in scen.red_lines:
                 self.ref(file, f"scenario.red_lines.{lid}", lid, self.lines, "red line")
             self.unique(file, "scenario.injects", [inj.id for inj in scen.injects])
             for inj in scen.injects:
                 if not 0.0 <= inj.chance <= 1.0:
                     self.bad(file, f"scenario.injects[{inj.id}].chance", f"must be between 0 and 1, got {inj.chance}")
+                self.within(file, f"scenario.injects[{inj.id}].turn", inj.turn, 0, L.TURN_LIMIT_MAX)  # 0: any turn
                 self.expr(file, f"scenario.injects[{inj.id}].condition", inj.condition, allow_self=False)
                 self.effects(file, f"scenario.injects[{inj.id}].effects", inj.effects, [])
                 for i, e in enumerate(inj.effects):
@@ -440,12 +539,18 @@ class _Checker:
                                  "an inject has no \"self\": name the faction")
 
 
-def check_ruleset(parsed: dict[str, Any], raw: dict[str, Any], digest: str) -> tuple[Ruleset | None, list[str]]:
-    checker = _Checker(parsed)
+def check_ruleset(parsed: dict[str, Any], raw: dict[str, Any], digest: str,
+                  broken: Broken | None = None) -> tuple[Ruleset | None, list[str]]:
+    """Cross-check the structured files; the Ruleset when all is well. With `broken` entries
+    (already reported) the checks run over what is left and no Ruleset is built."""
+    checker = _Checker(parsed, broken)
     checker.run()
-    if checker.problems:
+    if checker.problems or checker.broken_files or not all(f in parsed for f in schema.RULESET_FILES):
         return None, checker.problems
     esc: schema.EscalationFile = parsed["escalation.toml"]
+    # an optional label left out is drawn at the middle of the region's outline
+    checker.regions = {rid: r if r.label else attrs.evolve(r, label=_middle(r.polygon))
+                       for rid, r in checker.regions.items()}
     actions = checker.actions
     factions = checker.factions
     lines_by_tag: dict[str, list] = {}

@@ -9,15 +9,18 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import tomllib
 from pathlib import Path
 from typing import Any
 
-from ..files import NotARegularFile, read_text
+from ..files import kind_of, read_regular
 from . import schema
-from .checks import check_ruleset
+from .checks import CHECKER_NEEDS, check_ruleset
 from .conditions import suggest
+from .limits import FILE_SIZE_LIMIT, NESTING_LIMIT, SCENARIO_FILES_LIMIT
 from .model import Ruleset
+from .salvage import Broken, salvage
 from .structure import structure
 
 RULESETS_ENV = "WARGAME_RULESETS"
@@ -64,22 +67,74 @@ def read_raw(folder: Path) -> tuple[dict[str, Any], list[str]]:
     names = list(schema.RULESET_FILES)
     scen_dir = folder / schema.SCENARIO_DIR
     if scen_dir.is_dir():
-        names += sorted(f"{schema.SCENARIO_DIR}/{p.name}" for p in scen_dir.glob("*.toml"))
+        scenario_names = sorted(f"{schema.SCENARIO_DIR}/{p.name}" for p in scen_dir.glob("*.toml"))
+        if len(scenario_names) > SCENARIO_FILES_LIMIT:
+            problems.append(f"{schema.SCENARIO_DIR}/: {len(scenario_names)} scenario files, more than "
+                            f"{SCENARIO_FILES_LIMIT}; only the first {SCENARIO_FILES_LIMIT} were read")
+            scenario_names = scenario_names[:SCENARIO_FILES_LIMIT]
+        names += scenario_names
     for name in names:
-        path = folder / name
-        try:
-            raw[name] = tomllib.loads(read_text(path))  # a FIFO or a device is refused, never opened
-        except FileNotFoundError:
-            problems.append(f"{name}: file is missing (every ruleset needs {', '.join(schema.RULESET_FILES)})")
-        except NotARegularFile as exc:
-            problems.append(f"{name}: {exc.strerror}")
-        except tomllib.TOMLDecodeError as exc:
-            problems.append(f"{name}: TOML syntax error: {exc}")
-        except (OSError, UnicodeDecodeError) as exc:
-            problems.append(f"{name}: cannot read: {exc}")
+        data, problem = read_toml(folder / name, name)
+        if problem:
+            problems.append(problem)
+        else:
+            raw[name] = data
     if scen_dir.is_dir() is False:
         problems.append(f"{schema.SCENARIO_DIR}/: folder is missing (it holds the scenarios)")
     return raw, problems
+
+
+def read_toml(path: Path, name: str) -> tuple[Any, str]:
+    """Parse one TOML file: (data, "") or (None, a one-line problem naming the file).
+
+    The size is checked with os.stat before anything is read, and no more than the limit is
+    ever read (the file may grow in between); a FIFO or a device is refused unopened."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        return None, f"{name}: file is missing (every ruleset needs {', '.join(schema.RULESET_FILES)})"
+    except (OSError, ValueError) as exc:
+        return None, f"{name}: cannot read: {_reason(exc)}"
+    if not stat.S_ISREG(info.st_mode):
+        return None, f"{name}: is {kind_of(info.st_mode)}, not a regular file"
+    if info.st_size > FILE_SIZE_LIMIT:
+        return None, f"{name}: file is too large ({info.st_size} bytes; at most {FILE_SIZE_LIMIT})"
+    try:
+        data = read_regular(path, limit=FILE_SIZE_LIMIT)  # opened non-blocking: a FIFO swapped in never blocks
+        if len(data) > FILE_SIZE_LIMIT:
+            return None, f"{name}: file is too large (more than {FILE_SIZE_LIMIT} bytes)"
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return None, f"{name}: cannot read: not UTF-8 text (byte {exc.start})"
+    except OSError as exc:
+        return None, f"{name}: cannot read: {_reason(exc)}"
+    try:
+        parsed = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        return None, f"{name}: TOML syntax error: {exc}"
+    except (RecursionError, MemoryError):
+        return None, f"{name}: nested too deeply (more than {NESTING_LIMIT} levels of tables and lists)"
+    problem = nesting_problem(parsed)
+    return (None, f"{name}: {problem}") if problem else (parsed, "")
+
+
+def _reason(exc: BaseException) -> str:
+    return exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
+
+
+def nesting_problem(data: Any) -> str:
+    """'' when `data` nests tables and lists at most NESTING_LIMIT deep, else the problem
+    (measured without recursion: dotted TOML keys build any depth without it)."""
+    stack = [(data, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > NESTING_LIMIT:
+            return f"nested too deeply (more than {NESTING_LIMIT} levels of tables and lists)"
+        if isinstance(node, dict):
+            stack.extend((v, depth + 1) for v in node.values())
+        elif isinstance(node, list):
+            stack.extend((v, depth + 1) for v in node)
+    return ""
 
 
 def content_hash(raw: dict[str, Any]) -> str:
@@ -110,7 +165,13 @@ def build_ruleset(raw: dict[str, Any], problems: list[str] | None = None, quick:
     """
     problems = list(problems or [])
     parsed: dict[str, Any] = {}
+    broken = Broken()
     for name, data in raw.items():
+        deep = nesting_problem(data)
+        if deep:  # before anything recurses over it (a save's embedded ruleset comes here unread)
+            problems.append(f"{name}: {deep}")
+            broken.files.add(name)
+            continue
         cls = schema.ScenarioFile if name.startswith(schema.SCENARIO_DIR + "/") else schema.RULESET_FILES.get(name)
         if cls is None:
             problems.append(f"{name}: not a ruleset file")
@@ -119,10 +180,17 @@ def build_ruleset(raw: dict[str, Any], problems: list[str] | None = None, quick:
         problems.extend(f"{name}: {path or '(top level)'}: {msg}" for path, msg in errs)
         if obj is not None:
             parsed[name] = obj
-    if problems:
-        raise RulesetError(problems)
-    digest = content_hash(raw)
-    ruleset, problems = check_ruleset(parsed, raw, digest)
+        elif not quick:  # keep the entries that do structure, for the reference checks
+            kept = salvage(name, data, cls, broken)
+            if kept is not None:
+                parsed[name] = kept
+            elif cls is schema.ScenarioFile and isinstance(data, dict):
+                broken.note(data.get("scenario"), schema.Scenario)
+    if problems and (quick or not all(name in parsed for name in CHECKER_NEEDS)):
+        raise RulesetError(problems)  # too little to cross-check: the shape problems are the news
+    digest = content_hash(raw) if not problems else ""
+    ruleset, more = check_ruleset(parsed, raw, digest, broken)
+    problems += more
     if problems or ruleset is None:
         raise RulesetError(problems)
     return ruleset

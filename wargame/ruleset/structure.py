@@ -19,11 +19,10 @@ from cattrs.errors import (
 
 from . import schema
 from .conditions import suggest
+from .limits import INT_LIMIT
 
 _TYPE_WORDS = {int: "an integer", float: "a number", str: "a string", bool: "true or false"}
 
-
-INT_LIMIT = 2**53  # far beyond any sensible rule number; keeps hashes and saves portable
 
 
 def _strict_int(value, _type):
@@ -38,6 +37,14 @@ def _strict_float(value, _type):
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise TypeError(f"expected a number, got {value!r}")
     return float(value)
+
+
+def _ruleset_float(value, _type):
+    """A ruleset's decimal number: finite and within INT_LIMIT (TOML allows nan and inf)."""
+    value = _strict_float(value, _type)
+    if not -INT_LIMIT <= value <= INT_LIMIT:  # false for nan too
+        raise ValueError(f"number out of range: {value}")
+    return value
 
 
 def _strict_str(value, _type):
@@ -72,7 +79,7 @@ def make_converter(detailed: bool = True) -> cattrs.Converter:
     conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=detailed)
     _strict_lists(conv)
     conv.register_structure_hook(int, _strict_int)
-    conv.register_structure_hook(float, _strict_float)
+    conv.register_structure_hook(float, _ruleset_float)
     conv.register_structure_hook(str, _strict_str)
     conv.register_structure_hook(bool, _strict_bool)
     def structure_effect(value, _type):
