@@ -85,7 +85,7 @@ def test_a_fifo_in_place_of_a_file_is_refused_without_blocking(folder):
     (folder / "bots.toml").unlink()
     os.mkfifo(folder / "bots.toml")  # opening it for reading would wait for a writer forever
     problems = problems_of(load_ruleset, folder)
-    assert "bots.toml: not a regular file" in problems
+    assert "bots.toml: is a named pipe (FIFO), not a regular file" in problems
 
 
 def test_too_many_scenario_files_are_reported(folder):
