@@ -192,5 +192,6 @@ def build_ruleset(raw: dict[str, Any], problems: list[str] | None = None, quick:
     ruleset, more = check_ruleset(parsed, raw, digest, broken)
     problems += more
     if problems or ruleset is None:
-        raise RulesetError(problems)
+        # a checker that gave up without saying why still gives the reader one line
+        raise RulesetError(problems or ["the ruleset is incomplete and could not be checked"])
     return ruleset
