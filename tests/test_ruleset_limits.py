@@ -317,6 +317,8 @@ CONDITION_PATHS = [p for p in STRING_PATHS if p[-1] in (
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(CONDITION_PATHS), HOSTILE_CONDITIONS)
+@example(("bots.toml", "doctrine", "russia", "talk_when"), "\r")  # blank: the engine would look it up
+@example(("redlines.toml", "red_line", 1, "trigger_condition"), "  ")
 def test_hostile_conditions_anywhere_are_refused_or_play(path, source):
     """A hostile expression in any condition or formula of any file: refused with a named,
     one-line problem, or (when harmless) the ruleset plays."""

@@ -109,6 +109,8 @@ class _Checker:
         if not source.strip():
             if required:
                 self.bad(file, path, "must not be empty")
+            elif source:  # the engine reads any non-empty text as an expression to evaluate
+                self.bad(file, path, "only blanks: leave it empty (\"\") or write an expression")
             return
         try:
             fn = compile_expression(source, self.names, public=public, allow_self=allow_self,
