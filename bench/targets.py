@@ -26,12 +26,13 @@ from wargame.engine.events import EventKind as K  # noqa: E402
 from wargame.ruleset import load_ruleset  # noqa: E402
 
 _RS = None
+_RULESET_PATH = "default"  # set by --ruleset before any game is played (fork keeps it)
 
 
 def _ruleset():
     global _RS
     if _RS is None:
-        _RS = load_ruleset("default")
+        _RS = load_ruleset(_RULESET_PATH)
     return _RS
 
 
@@ -129,9 +130,12 @@ def main(argv=None) -> int:
     p.add_argument("--games", type=int, default=1000, help="games per scenario (default 1000)")
     p.add_argument("--seed", type=int, default=1, help="first seed (default 1)")
     p.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1), help="worker processes")
+    p.add_argument("--ruleset", default="default", help="ruleset folder or shipped id (default: default)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--no-history", action="store_true", help="skip the February 2022 start")
     args = p.parse_args(argv)
+    global _RULESET_PATH
+    _RULESET_PATH = args.ruleset
     out = {"default": figures(run(args.games, args.seed, args.jobs, None))}
     if not args.no_history:
         out["history2022"] = figures(run(args.games, args.seed, args.jobs, "history2022"))
