@@ -103,12 +103,14 @@ class DoctrineBot:
             return React(seat, react.red_line, None)
         line = rs.red_lines[react.red_line]
         rung = {r.id: r.rung for r in line.responses}
-        if crossing.snapped:  # patience has run out: the sudden, larger answer
-            top = max(rung[o.response] for o in responses)
+        doctrine = rs.doctrine[seat]
+        if crossing.snapped:  # patience has run out: a sudden answer, harsher than the usual one
+            rungs = sorted({rung[o.response] for o in responses})
+            top = rungs[min(doctrine.snap_steps, len(rungs) - 1)]
             return self.rng.choice([o for o in responses if rung[o.response] == top])
         low = min(rung[o.response] for o in responses)
         # mild answers first; but each crossing it let pass hardens the owner, until every
         # answer is as likely as any other: the sudden response after a long series of slights
-        hardness = max(0.0, 1.0 - rs.doctrine[seat].hardening * st.lines[line.id].unanswered)
-        weights = [(1.0 / (1 + rung[o.response] - low)) ** hardness for o in responses]
+        hardness = max(0.0, 1.0 - doctrine.hardening * st.lines[line.id].unanswered)
+        weights = [(1.0 / (1 + rung[o.response] - low)) ** (doctrine.mildness * hardness) for o in responses]
         return self.rng.choices(responses, weights=weights)[0]

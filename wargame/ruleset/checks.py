@@ -480,6 +480,8 @@ class _Checker:
             for name in ("veto_above_rung", "veto_answers_above_rung"):
                 self.within(b_file, f"doctrine.{fid}.{name}", getattr(doc, name), -1, L.NUMBER_LIMIT)
             self.within(b_file, f"doctrine.{fid}.hardening", doc.hardening, 0.0, 1.0)
+            self.within(b_file, f"doctrine.{fid}.snap_steps", doc.snap_steps, 0, L.NUMBER_LIMIT)
+            self.within(b_file, f"doctrine.{fid}.mildness", doc.mildness, 0.0, 20.0)
             for i, rule in enumerate(doc.priorities):
                 self.within(b_file, f"doctrine.{fid}.priorities[{i}].weight", rule.weight, 0.0, float(L.NUMBER_LIMIT))
                 if self.ref(b_file, f"doctrine.{fid}.priorities[{i}].action", rule.action, self.actions, "action"):

@@ -367,6 +367,12 @@ class Doctrine:
     veto_answers_above_rung: int = 99  # the ally's proposed alliance answers to crossings
     talk_when: str = ""
     hardening: float = 0.25  # per crossing left unanswered: how fast it stops favouring mild answers
+    # how much harsher than the mildest answer the sudden answer is once patience runs out, in
+    # steps up the line's list of responses (a large number: always the harshest)
+    snap_steps: int = 99
+    # how strongly the bot prefers milder answers: weight of an answer = (1 + rungs above the
+    # mildest) ** -(mildness * hardness), hardness falling as crossings are let pass
+    mildness: float = 1.0
 
 
 @frozen(kw_only=True)
