@@ -92,6 +92,9 @@ class Client:
             raise NetError(f"not a server address: {self.url!r}") from None
         except (OSError, TimeoutError, InvalidHandshake) as exc:
             raise NetError(f"cannot reach the server at {self.url} ({_reason(exc)})") from None
+        # the connection outlives this call (close() ends it); entering it is how websockets 17
+        # is told so, and older versions just return it
+        ws.__enter__()
         try:
             ws.send(P.pack({"t": P.HELLO, "code": self._code, "last_seq": last_seq, "state": self._want_state,
                             "ruleset": self._want_ruleset and self.ruleset is None}))
