@@ -671,6 +671,7 @@ def cmd_play(args) -> int:
     from .client.app import App
     from .client.scenes.menu import MenuScene
 
+    client = _join(args) if args.join else None
     asked = os.environ.get("SDL_VIDEODRIVER", "")
     try:
         app = App(size, saves_dir=args.save_dir, ruleset=args.ruleset, text_scale=args.text_scale)
@@ -682,9 +683,29 @@ def cmd_play(args) -> int:
         pygame.quit()
         raise UserError(f"no display to open a window on (SDL chose its {driver!r} driver); set DISPLAY to "
                         "a screen, or play in the terminal with `wargame play --terminal`")
+    if client is not None:
+        from .client.net_session import NetSession
+        from .client.scenes.net_game import NetGameScene
+
+        app.switch(NetGameScene(app, NetSession(client)))
+        try:
+            app.run()
+        finally:
+            client.close()
+        return EXIT_OK
     app.switch(MenuScene(app, offer_resume=True))
     app.run()
     return EXIT_OK
+
+
+def _join(args):
+    """Sign in to a networked seat before a window opens, so a bad address or code is one line."""
+    from .net.client import NetError, connect
+
+    try:
+        return connect(args.join, args.code, state=True, ruleset=True)
+    except NetError as exc:
+        raise UserError(str(exc)) from None
 
 
 def cmd_play_terminal(args) -> int:
