@@ -125,3 +125,21 @@ def test_the_projector_shows_the_public_view_only(live, window, rs):
     sane(window.screen)
     assert all(e.audience is None for e in session.log)
     session.client.close()
+
+
+def test_the_umpire_desk_over_the_network_writes_notes_and_exports_the_room(live, window, rs, tmp_path):
+    from wargame.engine import Note
+    from wargame.persist import load_save, verify
+
+    url, room, codes, stop = live
+    session = NetSession(connect(url, codes["umpire"], state=True, ruleset=True))
+    window.switch(NetGameScene(window, session))
+    window.pump()
+    scene = window.scene
+    assert isinstance(scene, NetGameScene) and scene.umpire_panel is not None  # the desk is open
+    assert scene.umpire_give(Note(rationale="watch the Kharkiv axis"))
+    assert room.state.notes and room.state.notes[-1].text == "watch the Kharkiv axis"
+    path = session.save_as(tmp_path / "room.wgsave")
+    game = load_save(path)
+    assert verify(game)[0] and len(game.inputs) == room.seq == 1
+    session.client.close()

@@ -15,7 +15,7 @@ from typing import Any
 
 from ..engine import Event, IllegalInput, errors as E
 from ..persist import SaveError
-from .session import Session
+from .session import UMPIRE, Session
 
 RECONNECT_EVERY = 2.0  # seconds between attempts to get back to a lost server
 
@@ -99,7 +99,8 @@ class NetSession(Session):
         return self.view(self.seat)["outcome"] is not None
 
     def controller(self, seat: str) -> str:
-        return "human" if seat == self.seat else "remote"
+        # the server does not say whether a person or a remote bot sits at a seat: a seat it is
+        return "human"
 
     def human_seats(self) -> list[str]:
         return [self.seat] if self.seat in self.rs.factions else []
@@ -118,7 +119,10 @@ class NetSession(Session):
         return None
 
     def human_to_act(self) -> str | None:
-        """This seat, when the server waits for it; None while others play."""
+        """This seat, when the server waits for it; None while others play. The umpire's desk is
+        always open (the umpire may step in at any phase); the projector never acts."""
+        if self.seat == UMPIRE:
+            return None if self.over else UMPIRE
         return self.seat if not self.over and self.seat in self.waiting() and self.client.legal() else None
 
     def newly_resolved(self) -> int:
@@ -151,8 +155,19 @@ class NetSession(Session):
     def autosave_now(self) -> None:
         pass  # the server keeps the room
 
+    def release(self) -> None:
+        self.mark_seen(UMPIRE)  # no checkpoints to release over the network
+
     def save_as(self, path: Path | str) -> Path:
-        raise SaveError("in a networked game the server keeps the room; the umpire can export it")
+        """The umpire exports the room from the server (the save writer's own file); seats cannot."""
+        from ..net.client import NetError
+
+        if self.seat != UMPIRE:
+            raise SaveError("in a networked game the server keeps the room; the umpire can export it")
+        try:
+            return self.client.export(path)
+        except NetError as exc:
+            raise SaveError(str(exc)) from None
 
     def escalation_after(self, turn: int) -> int:
         """The track at the end of `turn` (0: the scenario's start), from the public history."""

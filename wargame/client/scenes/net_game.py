@@ -18,6 +18,7 @@ from ..app import Scene
 from ..board import seat_name
 from ..net_session import RECONNECT_EVERY, NetSession
 from ..results import turn_results
+from ..session import UMPIRE
 from ..text import esc
 from .game import GameScene
 from .results import TurnResultsScene
@@ -86,6 +87,21 @@ class NetGameScene(GameScene):
         super().build()
         if self.view is not None and self.seat == PUBLIC:
             self.dashboard.set_text(public_dashboard_html(self.rs, self.view))
+        if self.seat == UMPIRE:
+            self.bind(pygame.K_F6, self.toggle_timer)
+
+    def toggle_timer(self) -> None:
+        """The umpire pauses or resumes the server's phase timer (F6)."""
+        from ...net.client import NetError
+
+        paused = self.net.client.timer().get("paused", False)
+        try:
+            self.net.client.set_timer("resume" if paused else "pause")
+        except NetError as exc:
+            self.notice = f"The timer did not change: {exc}"
+        else:
+            self.notice = "Phase timer resumed." if paused else "Phase timer paused."
+        self.app.dirty = True
 
     def _build_phase_panel(self, rect: pygame.Rect) -> None:
         if self.acting and self.seat != PUBLIC:
