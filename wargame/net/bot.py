@@ -39,12 +39,14 @@ def play_seat(client: Client, kind: str = "doctrine", seed: int = 0, *, say: Cal
         view = client.view()
         if view["outcome"] is not None:
             break
-        legal = client.legal() if client.seat in view["waiting_for"] else []
-        if not legal:
+        if client.seat not in view["waiting_for"] or not client.has_legal():
             client.wait(timeout=1.0)
             continue
         choice = bot.choose(rs, client.state(), client.seat)
-        if choice not in legal:
+        if not client.is_legal(choice):
+            legal = client.legal()
+            if not legal:
+                continue
             choice = legal[fallback.randrange(len(legal))]
         seen = client.updates
         try:

@@ -78,6 +78,7 @@ class Client:
         self._view: dict[str, Any] = {}
         self._legal: list[dict[str, Any]] = []
         self._state: dict[str, Any] | None = None
+        self._decoded: tuple[int, Any] = (-2, None)
         self._timer: dict[str, Any] = {}
         self.updates = 0  # how many views have arrived (wait() waits for this to grow)
         self.problem = ""  # why the connection ended, if it did
@@ -173,6 +174,8 @@ class Client:
             self._state, self._timer = m.get("state"), m.get("timer", {})
             self._events.extend(P.event_from_data(e) for e in m["events"])
             self.updates += 1
+            if m.get("ack") is not None:
+                self._answers[m["ack"]] = {"t": P.ACK, "id": m["ack"], "seq": m["seq"]}
         elif kind == P.TIMER:
             self._timer = m["timer"]
         elif kind in (P.ACK, P.ERROR):
@@ -190,6 +193,16 @@ class Client:
         with self._cond:
             return [input_from_data(d) for d in self._legal]
 
+    def has_legal(self) -> bool:
+        with self._cond:
+            return bool(self._legal)
+
+    def is_legal(self, inp) -> bool:
+        """Whether `inp` is among the legal inputs last sent (without decoding the whole list)."""
+        data = input_to_data(inp)
+        with self._cond:
+            return data in self._legal
+
     def events(self) -> list[Event]:
         """The events this seat may see that arrived since the last call."""
         with self._cond:
@@ -199,7 +212,12 @@ class Client:
     def state(self):
         """The seat's state (net.redact.seat_state) for bots; None unless connected with state=True."""
         with self._cond:
-            return None if self._state is None else state_from_data(self._state)
+            raw, seq = self._state, self.seq
+        if raw is None:
+            return None
+        if self._decoded[0] != seq:  # decoded once per update (the codec's checks are not free)
+            self._decoded = (seq, state_from_data(raw))
+        return self._decoded[1]
 
     def timer(self) -> dict[str, Any]:
         with self._cond:

@@ -12,9 +12,11 @@ Client -> server:
   ping    {id}
 Server -> client:
   welcome {room, seat, seq, ruleset_hash, ruleset, view, legal, events, timer[, state]}  a full snapshot
-  update  {seq, view, legal, events, timer[, state]}   after every input the server applied
+  update  {seq, view, legal, events, timer[, state][, ack]}   after inputs the server applied; `ack`:
+                                                      the id of the sender's input it answers
   timer   {timer}                                       the phase timer changed
-  ack     {id, seq[, code, data]}                       the request with that id was done
+  ack     {id, seq[, code, data]}                       the request with that id was done (an input's
+                                                      ack comes inside the sender's update)
   error   {id, code, message}                           refused; `id` is None for a frame-level refusal
 """
 

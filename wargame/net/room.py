@@ -8,6 +8,7 @@ player_view of its own seat and only the events visible to it (Event.visible_to)
 
 from __future__ import annotations
 
+import bisect
 import time
 import uuid
 from typing import Any, Callable
@@ -149,7 +150,9 @@ class Room:
         return [input_to_data(i) for i in legal_inputs(self.rs, self.state, seat)]
 
     def visible_events(self, seat: str, after_seq: int = -1) -> list[dict[str, Any]]:
-        return [P.event_to_data(e) for s, e in self.events if s > after_seq and e.visible_to(seat)]
+        # the seqs only grow: start at the first event after `after_seq` instead of scanning the game
+        start = bisect.bisect_right(self.events, after_seq, key=lambda pair: pair[0])
+        return [P.event_to_data(e) for _, e in self.events[start:] if e.visible_to(seat)]
 
     def message(self, kind: str, seat: str, *, after_seq: int, with_state: bool = False) -> dict[str, Any]:
         """What `seat` is sent: its view, its legal inputs and the events it may see after `after_seq`."""

@@ -84,6 +84,7 @@ class Hub:
         self.rooms: dict[str, Room] = rooms if rooms is not None else {
             r.id: Room.rebuild(store, r) for r in store.rooms()}
         self.conns: dict[str, set[Conn]] = {rid: set() for rid in self.rooms}
+        self.pending: set[str] = set()  # rooms whose seats are owed an update (see applied)
 
     def add_room(self, room: Room) -> None:
         self.rooms[room.id] = room
@@ -93,9 +94,30 @@ class Hub:
         for conn in list(self.conns.get(room.id, ())):
             self.send_update(conn)
 
-    def send_update(self, conn: Conn) -> None:
+    def applied(self, room: Room, sender: Conn, request_id: Any = None) -> None:
+        """After an input: the sender's update now (its ack follows it), the other seats' soon after.
+
+        The others are sent from a callback once the loop has flushed the sender's frames, and
+        inputs that arrive meanwhile fold into the same update (each carries every event since
+        the seat's last one), so a busy room costs one view per seat per pass, not per input.
+        The sender's update carries the ack of its request (one frame, not two)."""
+        self.send_update(sender, ack=request_id)
+        if room.id not in self.pending:
+            self.pending.add(room.id)
+            asyncio.get_running_loop().call_soon(self._flush, room)
+
+    def _flush(self, room: Room) -> None:
+        self.pending.discard(room.id)
+        for conn in list(self.conns.get(room.id, ())):
+            if conn.sent_seq < room.seq:
+                self.send_update(conn)
+
+    def send_update(self, conn: Conn, ack: Any = None) -> None:
         room = conn.room
-        conn.push(room.message(P.UPDATE, conn.seat, after_seq=conn.sent_seq, with_state=conn.with_state))
+        message = room.message(P.UPDATE, conn.seat, after_seq=conn.sent_seq, with_state=conn.with_state)
+        if ack is not None:
+            message["ack"] = ack
+        conn.push(message)
         conn.sent_seq = room.seq
 
     def timer_changed(self, room: Room) -> None:
@@ -235,14 +257,7 @@ async def _receive_loop(conn: Conn, hub: Hub) -> None:
             return
         if frame is None:
             return
-        if not conn.allow():
-            conn.refused += 1
-            if conn.refused > MAX_REFUSED:
-                conn.close_soon(CLOSE_POLICY)
-                return
-            conn.push({"t": P.ERROR, "id": None, "code": P.RATE_LIMITED,
-                       "message": f"more than {RATE:g} messages a second; this one was dropped"})
-            continue
+        allowed = conn.allow()
         try:
             message = P.unpack_client(frame)  # type: ignore[arg-type]
         except P.ProtocolError as exc:
@@ -250,6 +265,14 @@ async def _receive_loop(conn: Conn, hub: Hub) -> None:
             if exc.code == P.TOO_BIG:
                 conn.close_soon(CLOSE_TOO_BIG)
                 return
+            continue
+        if not allowed:  # refused with its id, so that the client's request ends at once
+            conn.refused += 1
+            if conn.refused > MAX_REFUSED:
+                conn.close_soon(CLOSE_POLICY)
+                return
+            conn.push({"t": P.ERROR, "id": message.get("id"), "code": P.RATE_LIMITED,
+                       "message": f"more than {RATE:g} messages a second; this one was dropped"})
             continue
         _handle(conn, hub, message)
 
@@ -265,8 +288,10 @@ def _handle(conn: Conn, hub: Hub, message: dict[str, Any]) -> None:
             except Exception as exc:
                 raise IllegalInput(E.BAD_INPUT, f"not an input ({str(exc)[:120]})") from None
             room.submit(conn.seat, inp)
-            hub.broadcast(room)  # the sender's update goes before its ack: at the ack its view is current
-            conn.push({"t": P.ACK, "id": rid, "seq": room.seq})
+            if rid is None:
+                hub.applied(room, conn)
+            else:  # the ack rides on the sender's update: at the ack its view is current
+                hub.applied(room, conn, request_id=rid)
         elif kind == P.PING:
             conn.push({"t": P.ACK, "id": rid, "seq": room.seq})
         elif kind == P.HELLO:
