@@ -93,3 +93,33 @@ def test_serve_wants_both_tls_files(capsys, tmp_path):
 def test_join_needs_a_code(capsys):
     assert main(["play", "--join", "ws://127.0.0.1:1"]) == 1
     assert "--join and --code go together" in capsys.readouterr().err
+
+
+def test_an_input_the_store_cannot_log_is_not_applied(rs, tmp_path, monkeypatch):
+    import sqlite3
+
+    store = Store(tmp_path)
+    room, _ = Room.create(store, rs, seed=1)
+    before = room.state
+
+    def full_disk(*args):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(store, "log_input", full_disk)
+    with pytest.raises(sqlite3.OperationalError):
+        room.submit("russia", EndOrders("russia"))
+    assert room.state is before and room.seq == 0  # a restart finds the room where its log leaves it
+
+
+def test_a_damaged_log_is_one_line_at_start_up(rs, tmp_path, capsys):
+    store = Store(tmp_path)
+    room, _ = Room.create(store, rs, seed=1)
+    room.submit("russia", EndOrders("russia"))
+    store.log_input(room.id, 5, 1, "orders", EndOrders("russia"))  # russia has already ended its orders
+    store.close()
+    with socket.socket() as s:  # a free port: the check fails before anything listens
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    assert main(["serve", "--data", str(tmp_path), "--port", str(port)]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "input 2 of its log does not replay" in err[0], err

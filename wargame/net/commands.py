@@ -79,7 +79,12 @@ def serve(args, rs) -> int:
     scheme = "wss" if args.ssl_certfile else "ws"
     shown_host = args.host if ":" not in args.host else f"[{args.host}]"
     url = f"{scheme}://{shown_host}:{args.port}"
-    app = create_app(store)  # rebuilds every room from its log
+    from ..persist import SaveError
+
+    try:
+        app = create_app(store)  # rebuilds every room from its log
+    except SaveError as exc:
+        raise CommandError(f"{store.path}: {exc}") from None
     print(f"wargame server at {url} ({len(app.state.hub.rooms)} room(s), data in {store.path})")
     for room_id, seat_codes in codes.items():
         print(f"room {room_id}: seat codes (shown once; `--codes-out FILE` keeps them):")

@@ -45,6 +45,7 @@ REFUSED_CODE = "refused_code"
 NOT_YOUR_SEAT = "not_your_seat"
 READ_ONLY = "read_only"
 NOT_UMPIRE = "not_umpire"
+SERVER_ERROR = "server_error"
 
 
 class ProtocolError(ValueError):

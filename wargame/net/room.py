@@ -15,13 +15,14 @@ from typing import Any, Callable
 
 from attrs import define, field
 
-from ..engine import UMPIRE_TYPES, Event, IllegalInput, errors as E, legal_inputs, player_view
+from ..engine import UMPIRE_TYPES, Event, IllegalInput, apply, errors as E, legal_inputs, player_view
 from ..engine.inputs import UMPIRE_SEAT, EndOrders
 from ..engine.state import PHASE_ORDERS
 from ..engine.views import PUBLIC
-from ..persist import SavedGame, fileformat
+from ..persist import SavedGame, SaveError, fileformat
 from ..persist.codec import input_to_data, state_to_data
 from ..persist.game import embedded_ruleset
+from ..persist.validate import MAX_INPUTS_PER_TURN
 from . import protocol as P
 from .redact import seat_state
 from .store import RoomRecord, Store
@@ -121,8 +122,12 @@ class Room:
         room = cls(record, game, store, [(0, e) for e in events], PhaseTimer(seconds=record.timer_seconds,
                                                                                clock=clock))
         if store is not None:
-            for inp in store.inputs(record.id):
-                room._apply(inp)
+            try:
+                for inp in store.inputs(record.id):
+                    room._apply(inp)
+            except (IllegalInput, TypeError, ValueError) as exc:  # a damaged or hand-edited database
+                raise SaveError(f"room {record.id}: input {room.seq + 1} of its log does not replay "
+                                f"({str(exc)[:160]})") from None
         room.timer.follow(room.state.turn, room.state.phase)
         return room
 
@@ -177,9 +182,15 @@ class Room:
 
     def _apply(self, inp, log: bool = False) -> list[Event]:
         before = self.state
-        events = self.game.apply(inp)  # the engine checks everything else and refuses with a code
+        logged = sum(1 for li in reversed(self.game.inputs[-MAX_INPUTS_PER_TURN:]) if li.turn == before.turn)
+        if logged >= MAX_INPUTS_PER_TURN:  # as SavedGame.apply: a save holding more would not load
+            raise IllegalInput(E.LIMIT_REACHED, f"a turn takes at most {MAX_INPUTS_PER_TURN} inputs")
+        after, events = apply(self.rs, before, inp)  # the engine checks everything else, refusing with a code
+        # logged before the room moves on: if the disk refuses, the input is refused, and a restart
+        # never finds a room ahead of its log
         if log and self.store is not None:
             self.store.log_input(self.id, self.seq, before.turn, before.phase, inp)
+        self.game.record(before, inp, after)
         self.events.extend((self.seq, e) for e in events)
         self.timer.follow(self.state.turn, self.state.phase)
         return events

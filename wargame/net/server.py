@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import sqlite3
 import time
 from typing import Any
 
@@ -287,7 +288,10 @@ def _handle(conn: Conn, hub: Hub, message: dict[str, Any]) -> None:
                 inp = input_from_data(message.get("input"))
             except Exception as exc:
                 raise IllegalInput(E.BAD_INPUT, f"not an input ({str(exc)[:120]})") from None
-            room.submit(conn.seat, inp)
+            try:
+                room.submit(conn.seat, inp)
+            except sqlite3.Error as exc:  # the input was not logged, so it was not applied either
+                raise P.Refused(P.SERVER_ERROR, f"the server could not record the input ({exc})") from None
             if rid is None:
                 hub.applied(room, conn)
             else:  # the ack rides on the sender's update: at the ack its view is current
