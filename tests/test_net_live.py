@@ -113,6 +113,10 @@ def test_five_clients_play_a_whole_bot_game_and_the_server_agrees_with_a_local_r
         path = umpire.export(tmp_path / "room.wgsave")
     game = load_save(path)  # the save writer's file: report, render and replay read it
     assert verify(game)[0]
+    from wargame.cli import main
+
+    assert main(["report", str(path), "--out", str(tmp_path / "report")]) == 0
+    assert (tmp_path / "report" / "report.html").stat().st_size > 1000
     assert game.state.outcome is not None and len(game.inputs) == projector.seq
     local = replayed_locally(game)
     assert state_hash(local) == state_hash(game.state) == game.hashes[-1]

@@ -80,6 +80,7 @@ class Client:
         self._state: dict[str, Any] | None = None
         self._decoded: tuple[int, Any] = (-2, None)
         self._timer: dict[str, Any] = {}
+        self._timer_at = 0.0  # when the timer last arrived (monotonic)
         self.updates = 0  # how many views have arrived (wait() waits for this to grow)
         self.problem = ""  # why the connection ended, if it did
         self._open(last_seq=None)
@@ -171,13 +172,13 @@ class Client:
         kind = m["t"]
         if kind in (P.WELCOME, P.UPDATE):
             self.seq, self._view, self._legal = m["seq"], m["view"], m["legal"]
-            self._state, self._timer = m.get("state"), m.get("timer", {})
+            self._state, self._timer, self._timer_at = m.get("state"), m.get("timer", {}), time.monotonic()
             self._events.extend(P.event_from_data(e) for e in m["events"])
             self.updates += 1
             if m.get("ack") is not None:
                 self._answers[m["ack"]] = {"t": P.ACK, "id": m["ack"], "seq": m["seq"]}
         elif kind == P.TIMER:
-            self._timer = m["timer"]
+            self._timer, self._timer_at = m["timer"], time.monotonic()
         elif kind in (P.ACK, P.ERROR):
             if m.get("id") is not None:
                 self._answers[m["id"]] = m
@@ -222,6 +223,15 @@ class Client:
     def timer(self) -> dict[str, Any]:
         with self._cond:
             return dict(self._timer)
+
+    def timer_left(self) -> float | None:
+        """Seconds left in the phase by the server's timer, counted down here; None without a timer."""
+        with self._cond:
+            timer, at = self._timer, self._timer_at
+        if not timer.get("seconds"):
+            return None
+        left = float(timer.get("remaining", 0.0))
+        return left if timer.get("paused") else max(0.0, left - (time.monotonic() - at))
 
     def wait(self, until: Callable[["Client"], bool] | None = None, timeout: float | None = None) -> bool:
         """Wait for the next update (or for `until(client)` to hold); False on timeout or a closed connection."""

@@ -56,6 +56,21 @@ class NetGameScene(GameScene):
             return
         if net.poll():
             self._advance()
+        title = self._title()
+        if title != self.readonly_title:  # the timer counts down on screen between updates
+            self.readonly_title = title
+            self.app.dirty = True
+
+    def _title(self) -> str:
+        v = self.view
+        if not v:
+            return ""
+        text = f"{v['date']}  Turn {v['turn']}  {v['phase'].capitalize()}"
+        left = self.net.client.timer_left()
+        if left is not None and v["outcome"] is None:
+            paused = " (paused)" if self.net.client.timer().get("paused") else ""
+            text += f"  Timer {int(left) // 60}:{int(left) % 60:02d}{paused}"
+        return text
 
     def _advance(self, first: bool = False) -> None:
         net = self.net
@@ -68,6 +83,8 @@ class NetGameScene(GameScene):
             self.picks, self.selected, self.target_index, self.list_cursor = [], None, 0, None
         self.stage = stage
         self.seat = net.seat
+        if first and net.seat == UMPIRE:
+            self.notice = "The umpire's desk: F6 pauses or resumes the phase timer; Save exports the room."
         self._refresh()
         if net.over:
             self.notice = f"The game is over ({view['outcome'].replace('_', ' ')}). The umpire can export the room."
@@ -117,10 +134,6 @@ class NetGameScene(GameScene):
             text = f"<b>{esc(view['phase'].capitalize())} phase.</b> Waiting for: {esc(', '.join(names))}."
         else:
             text = "Waiting for the server."
-        timer = self.net.client.timer()
-        if timer.get("seconds"):
-            state = "paused" if timer.get("paused") else "left"
-            text += f"<br>Phase timer: {int(timer.get('remaining', 0))} s {state} (when the update came)."
         pad = self.app.px(8)
         UITextBox(text, pygame.Rect(pad, pad, rect.width - 2 * pad, rect.height - 2 * pad), self.manager,
                   container=panel)
