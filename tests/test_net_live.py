@@ -2,6 +2,7 @@
 
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -167,3 +168,36 @@ def test_clear_errors_for_a_server_that_is_down_or_a_bad_code(server):
     assert out.returncode == 1
     assert out.stderr.strip().splitlines() == [
         "error: refused (refused_code): unknown code: ask the facilitator for your seat's code"]
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl command to make a certificate")
+def test_tls_with_the_facilitators_own_certificate(tmp_path):
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=wargame",
+                    "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+                   check=True, capture_output=True, timeout=60)
+    port = free_port()
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    proc = subprocess.Popen([sys.executable, "-m", "wargame", "serve", "--data", str(tmp_path), "--port", str(port),
+                             "--codes-out", str(tmp_path / "codes.json"), "--ssl-certfile", str(cert),
+                             "--ssl-keyfile", str(key)], cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                assert time.monotonic() < deadline and proc.poll() is None, "the server did not start"
+                time.sleep(0.1)
+        codes = next(iter(json.loads((tmp_path / "codes.json").read_text()).values()))
+        url = f"wss://127.0.0.1:{port}"
+        with pytest.raises(NetError, match="certificate"):  # an unknown certificate is not trusted
+            connect(url, codes["russia"], timeout=5)
+        with connect(url, codes["russia"], cafile=str(cert)) as client:
+            assert client.seat == "russia"
+            client.send(client.legal()[-1])
+            assert client.seq == 1
+    finally:
+        proc.kill()
+        proc.wait(10)

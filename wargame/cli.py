@@ -85,6 +85,8 @@ def build_parser() -> argparse.ArgumentParser:
     play.add_argument("--join", metavar="URL", help="play over the network: the server's address, e.g. "
                                                    "ws://192.168.1.10:8765 (from `wargame serve`)")
     play.add_argument("--code", help="with --join: the code of your seat, the umpire desk or the projector")
+    play.add_argument("--cafile", metavar="PEM", help="with a wss:// --join: the server's certificate to trust "
+                                                     "(the facilitator's own, when it is self-signed)")
     play.set_defaults(func=cmd_play)
 
     serve = sub.add_parser("serve", help="host a networked seminar: one laptop per team, a projector",
@@ -117,6 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
     bot.add_argument("--code", required=True, help="the seat's code")
     bot.add_argument("--kind", choices=["doctrine", "random"], default="doctrine", help="bot kind (default: doctrine)")
     bot.add_argument("--seed", type=_seed, default=0, help="the bot's random seed (default: 0)")
+    bot.add_argument("--cafile", metavar="PEM", help="with a wss:// address: the server's certificate to trust")
     bot.set_defaults(func=cmd_bot)
 
     sim = sub.add_parser("simulate", help="play many bot games and summarise their outcomes",
@@ -703,7 +706,7 @@ def _join(args):
     from .net.client import NetError, connect
 
     try:
-        return connect(args.join, args.code, state=True, ruleset=True)
+        return connect(args.join, args.code, state=True, ruleset=True, cafile=args.cafile)
     except NetError as exc:
         raise UserError(str(exc)) from None
 

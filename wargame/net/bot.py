@@ -76,8 +76,8 @@ def _reconnect(client: Client, patience: float, say) -> None:
 
 
 def run_bot(url: str, code: str, kind: str = "doctrine", seed: int = 0, say: Callable[[str], None] | None = None,
-            reconnect_for: float = RECONNECT_FOR) -> int:
-    with connect(url, code, state=True, ruleset=True) as client:
+            reconnect_for: float = RECONNECT_FOR, cafile: str | None = None) -> int:
+    with connect(url, code, state=True, ruleset=True, cafile=cafile) as client:
         if say:
             say(f"playing {client.seat} in room {client.room} with the {kind} bot")
         return play_seat(client, kind, seed, say=say, reconnect_for=reconnect_for)

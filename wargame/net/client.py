@@ -13,6 +13,7 @@ never wait on the network except `send` (which waits for the server's answer) an
 from __future__ import annotations
 
 import itertools
+import ssl
 import threading
 import time
 from pathlib import Path
@@ -61,8 +62,17 @@ def ws_url(url: str) -> str:
 
 
 class Client:
-    def __init__(self, url: str, code: str, *, state: bool = False, ruleset: bool = True, timeout: float = 10.0):
+    def __init__(self, url: str, code: str, *, state: bool = False, ruleset: bool = True, timeout: float = 10.0,
+                 cafile: str | None = None):
         self.url, self._code, self._want_state, self._want_ruleset = ws_url(url), code, state, ruleset
+        self._ssl = None
+        if cafile is not None:  # a facilitator's own certificate (wss:// on a local network)
+            if not self.url.startswith("wss://"):
+                raise NetError("a certificate (cafile) is for wss:// addresses")
+            try:
+                self._ssl = ssl.create_default_context(cafile=cafile)
+            except (OSError, ssl.SSLError) as exc:
+                raise NetError(f"cannot use the certificate {cafile} ({_reason(exc)})") from None
         self.timeout = timeout
         self._cond = threading.Condition()
         self._ids = itertools.count(1)
@@ -89,7 +99,7 @@ class Client:
     def _open(self, last_seq: int | None) -> None:
         try:
             ws = ws_connect(self.url, open_timeout=self.timeout, max_size=P.MAX_SERVER_FRAME,
-                            close_timeout=2, compression=None)
+                            close_timeout=2, compression=None, ssl=self._ssl)
         except InvalidURI:
             raise NetError(f"not a server address: {self.url!r}") from None
         except (OSError, TimeoutError, InvalidHandshake) as exc:

@@ -111,7 +111,7 @@ def bot(args) -> int:
     from .client import NetError
 
     try:
-        sent = run_bot(args.join, args.code, kind=args.kind, seed=args.seed, say=print)
+        sent = run_bot(args.join, args.code, kind=args.kind, seed=args.seed, say=print, cafile=args.cafile)
     except NetError as exc:
         raise CommandError(str(exc)) from None
     print(f"game over; the bot gave {sent} input(s)")
