@@ -223,3 +223,15 @@ def test_a_bot_asks_for_the_ruleset_and_its_seat_state(served, rs):
         welcome = hello(ws, codes["ukraine"], state=True, ruleset=True)
         assert welcome["ruleset"] == room.record.ruleset_raw
         assert welcome["state"]["rng"] == 0 and welcome["state"]["seed"] == 0
+
+
+def test_a_room_takes_a_bounded_number_of_connections(served, monkeypatch):
+    from wargame.net import server as S
+
+    client, room, codes = served
+    monkeypatch.setattr(S, "MAX_ROOM_CONNS", 2)
+    with client.websocket_connect("/ws") as a, client.websocket_connect("/ws") as b:
+        hello(a, codes["russia"])
+        hello(b, codes["public"])
+        with client.websocket_connect("/ws") as c:
+            assert hello(c, codes["public"])["code"] == P.ROOM_FULL

@@ -40,6 +40,18 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def lan_address() -> str | None:
+    """This machine's address on its local network, as the other laptops would reach it (a guess:
+    the address of the interface a packet to a private address would leave by; nothing is sent)."""
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.connect(("10.255.255.255", 1))
+            address = s.getsockname()[0]
+    except OSError:
+        return None
+    return None if address.startswith("127.") or address == "0.0.0.0" else address
+
+
 def write_codes(path: Path, codes: dict[str, dict[str, str]]) -> None:
     """The seat codes as JSON, readable by the owner only (they open the seats)."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -77,7 +89,10 @@ def serve(args, rs) -> int:
     if not existing or args.new_room:
         codes = prepare_rooms(store, rs, scenario=args.scenario, seed=args.seed, rooms=args.rooms, timer=args.timer)
     scheme = "wss" if args.ssl_certfile else "ws"
-    shown_host = args.host if ":" not in args.host else f"[{args.host}]"
+    shown_host = args.host
+    if args.host in ("0.0.0.0", "::", ""):  # every interface: show the one the laptops can reach
+        shown_host = lan_address() or "THIS-MACHINE"
+    shown_host = shown_host if ":" not in shown_host else f"[{shown_host}]"
     url = f"{scheme}://{shown_host}:{args.port}"
     from ..persist import SaveError
 

@@ -46,6 +46,7 @@ NOT_YOUR_SEAT = "not_your_seat"
 READ_ONLY = "read_only"
 NOT_UMPIRE = "not_umpire"
 SERVER_ERROR = "server_error"
+ROOM_FULL = "room_full"
 
 
 class ProtocolError(ValueError):

@@ -34,6 +34,7 @@ BURST = 40.0  # ... and in one go
 MAX_REFUSED = 200  # frames refused for rate before the connection is closed
 QUEUE = 256  # messages waiting to go to one connection before it is dropped as stalled
 TICK = 0.25  # how often the phase timers are looked at
+MAX_ROOM_CONNS = 64  # connections to one room (a seminar has six seats; reconnects close the old one soon)
 
 CLOSE_REFUSED, CLOSE_REVOKED, CLOSE_POLICY, CLOSE_TOO_BIG = 4401, 4403, 1008, 1009
 
@@ -220,6 +221,9 @@ async def _hello(ws: WebSocket, hub: Hub) -> Conn | None:
                       CLOSE_REVOKED)
         return None
     room = hub.rooms[ticket.room_id]
+    if len(hub.conns[room.id]) >= MAX_ROOM_CONNS:
+        await _refuse(ws, P.ROOM_FULL, f"the room has {MAX_ROOM_CONNS} connections already", CLOSE_POLICY)
+        return None
     conn = Conn(ws, room, ticket.seat, hash_code(code), with_state=hello.get("state") is True)
     last = hello.get("last_seq")
     if isinstance(last, int) and not isinstance(last, bool) and 0 <= last <= room.seq:
