@@ -19,6 +19,7 @@ from wargame.engine.state import UmpireNote
 from wargame.net import protocol as P
 from wargame.net.redact import seat_state
 from wargame.net.room import PROJECTOR, Room
+from wargame.persist.codec import state_to_data
 
 SEATS_WATCHED = ("russia", "ukraine", "nato_hawk", "nato_cautious", PROJECTOR)
 
@@ -86,6 +87,9 @@ def test_no_seat_is_sent_another_seats_secrets(rs, seed, steps, salt):
         assert all(e["audience"] is None or seat in e["audience"] for e in msg["events"])
         changed = others_secrets_changed(rs, room.state, seat, rng)
         assert message_bytes(room, seat, changed) == message_bytes(room, seat, room.state), seat
+        # the seat state on its own too (messages carry it only while the seat is to act)
+        assert P.pack(state_to_data(seat_state(rs, changed, seat))) == P.pack(
+            state_to_data(seat_state(rs, room.state, seat))), seat
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])

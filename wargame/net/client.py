@@ -88,7 +88,7 @@ class Client:
         self._view: dict[str, Any] = {}
         self._legal: list[dict[str, Any]] = []
         self._state: dict[str, Any] | None = None
-        self._decoded: tuple[int, Any] = (-2, None)
+        self._decoded: tuple[Any, Any] = (None, None)
         self._timer: dict[str, Any] = {}
         self._timer_at = 0.0  # when the timer last arrived (monotonic)
         self.updates = 0  # how many views have arrived (wait() waits for this to grow)
@@ -182,7 +182,9 @@ class Client:
         kind = m["t"]
         if kind in (P.WELCOME, P.UPDATE):
             self.seq, self._view, self._legal = m["seq"], m["view"], m["legal"]
-            self._state, self._timer, self._timer_at = m.get("state"), m.get("timer", {}), time.monotonic()
+            if "state" in m:  # sent while the seat is to act; the last one stands meanwhile
+                self._state = m["state"]
+            self._timer, self._timer_at = m.get("timer", {}), time.monotonic()
             self._events.extend(P.event_from_data(e) for e in m["events"])
             self.updates += 1
             if m.get("ack") is not None:
@@ -221,13 +223,14 @@ class Client:
             return out
 
     def state(self):
-        """The seat's state (net.redact.seat_state) for bots; None unless connected with state=True."""
+        """The seat's state (net.redact.seat_state) for bots and the game screen, as last sent (the
+        server sends it while the seat is to act); None unless connected with state=True."""
         with self._cond:
-            raw, seq = self._state, self.seq
+            raw = self._state
         if raw is None:
             return None
-        if self._decoded[0] != seq:  # decoded once per update (the codec's checks are not free)
-            self._decoded = (seq, state_from_data(raw))
+        if self._decoded[0] is not raw:  # decoded once per state sent (the codec's checks are not free)
+            self._decoded = (raw, state_from_data(raw))
         return self._decoded[1]
 
     def timer(self) -> dict[str, Any]:

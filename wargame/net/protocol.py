@@ -4,7 +4,8 @@ Inputs and states travel in the save files' own plain-data form (persist.codec),
 and every client decode them with the same strict converter the save loader uses.
 
 Client -> server:
-  hello   {code, last_seq, state}   first frame; `state`: also send the seat's redacted state (bots)
+  hello   {code, last_seq, state, ruleset}   first frame; `state`: also send the seat's redacted state
+                                    (bots, the game screen) while it is to act; `ruleset`: the room's ruleset
   input   {id, input}               one input for the engine, answered by ack or error with that id
   timer   {id, op, seconds}         umpire: op "pause", "resume" or "set" (seconds for the phase)
   reissue {id, seat}                umpire: revoke a seat's code and make a new one

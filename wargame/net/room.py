@@ -166,7 +166,9 @@ class Room:
                                "events": self.visible_events(seat, after_seq), "timer": self.timer.to_data()}
         if kind == P.WELCOME:
             msg["ruleset_hash"] = self.record.ruleset_hash
-        if with_state:
+        # the seat state is what a seat chooses from, so it goes only to the umpire and to seats the
+        # game waits for (in a welcome, to every seat that asks): most updates go to seats that wait
+        if with_state and (kind == P.WELCOME or seat == UMPIRE or seat in msg["view"]["waiting_for"]):
             msg["state"] = state_to_data(seat_state(self.rs, self.state, seat))
         return msg
 
