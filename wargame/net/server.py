@@ -97,9 +97,9 @@ class Hub:
             self.send_update(conn)
 
     def applied(self, room: Room, sender: Conn, request_id: Any = None) -> None:
-        """After an input: the sender's update now (its ack follows it), the other seats' soon after.
+        """After an input: the sender's update now (with the ack inside), the other seats' soon after.
 
-        The others are sent from a callback once the loop has flushed the sender's frames, and
+        The others are sent from a callback, after the sender's frame has had its turn, and
         inputs that arrive meanwhile fold into the same update (each carries every event since
         the seat's last one), so a busy room costs one view per seat per pass, not per input.
         The sender's update carries the ack of its request (one frame, not two)."""
