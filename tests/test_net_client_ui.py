@@ -143,3 +143,20 @@ def test_the_umpire_desk_over_the_network_writes_notes_and_exports_the_room(live
     game = load_save(path)
     assert verify(game)[0] and len(game.inputs) == room.seq == 1
     session.client.close()
+
+
+def test_another_seats_move_keeps_the_widgets_of_a_seat_that_is_choosing(live, window, rs):
+    url, room, codes, stop = live
+    session = NetSession(connect(url, codes["ukraine"], state=True, ruleset=True))
+    window.switch(NetGameScene(window, session))
+    window.pump()
+    window.pump()
+    scene = window.scene
+    assert scene.acting and scene.phase == "orders"
+    entry = scene.argument_entry
+    with connect(url, codes["russia"]) as russia:
+        russia.send(EndOrders("russia"))
+    pump_until(window, lambda: session.client.seq == 1 and scene.view["factions"]["russia"]["done"])
+    assert scene.argument_entry is entry  # not rebuilt: a half-typed argument keeps its focus
+    assert scene.board.view == player_view(rs, room.state, "ukraine")  # but the map follows
+    session.client.close()

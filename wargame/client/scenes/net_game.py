@@ -41,6 +41,7 @@ class NetGameScene(GameScene):
         self.net: NetSession = session
         self.acting = False
         self.stage: tuple = ()  # (turn, phase) the picks belong to
+        self.panel_key: tuple = ()
         self.retry_in = 0.0
 
     def update(self, dt: float) -> None:
@@ -60,6 +61,12 @@ class NetGameScene(GameScene):
         if title != self.readonly_title:  # the timer counts down on screen between updates
             self.readonly_title = title
             self.app.dirty = True
+
+    def _panel_key(self, view: dict) -> tuple:
+        """What the phase panel is built from: when it changes, the widgets are built again."""
+        own = view["factions"].get(self.seat, {})
+        return (self.acting, view["turn"], view["phase"], view["outcome"], len(view["pending_votes"]),
+                len(view["pending_reactions"]), own.get("capacity_left"), own.get("done"), len(view["notes"]))
 
     def _title(self) -> str:
         v = self.view
@@ -83,6 +90,8 @@ class NetGameScene(GameScene):
             self.picks, self.selected, self.target_index, self.list_cursor = [], None, 0, None
         self.stage = stage
         self.seat = net.seat
+        panel = self._panel_key(view)
+        same_panel, self.panel_key = panel == self.panel_key, panel
         if first and net.seat == UMPIRE:
             self.notice = "The umpire's desk: F6 pauses or resumes the phase timer; Save exports the room."
         self._refresh()
@@ -93,6 +102,10 @@ class NetGameScene(GameScene):
             self.app.switch(NetTurnResultsScene(self.app, net, resolved, then=self))
         elif self.app.scene is not self:
             self.app.switch(self)
+        elif same_panel and self.acting and not first:
+            # another seat moved while this one is choosing: the map and title follow at once, but the
+            # widgets are kept (a rebuild would drop the focus from a half-typed argument)
+            self.app.dirty = True
         else:
             self.app.rebuild()
 
