@@ -4,7 +4,8 @@ Two checks on what the server sends each seat (Room.message, the server's only m
 its view is exactly player_view of that seat and its events are only those visible to it; and
 changing any other seat's secrets in the state (hidden tolerance, resolve and pressure of red
 lines it does not own, other seats' orders, the odds of their crossings, the umpire's
-unpublished notes, the RNG and the seed) leaves the message byte for byte the same.
+unpublished notes, the RNG and the seed, whether a line's trigger held) leaves the message byte
+for byte the same.
 """
 
 import random
@@ -44,7 +45,7 @@ def others_secrets_changed(rs, st, seat: str, rng: random.Random):
     """The same state with every secret that is not `seat`'s own changed."""
     lines = {lid: ls if rs.red_lines[lid].owner == seat else
              evolve(ls, tolerance=ls.tolerance + rng.randint(1, 3), resolve=rng.random(),
-                    pressure=ls.pressure + rng.randint(1, 5), grievance=ls.grievance + 1)
+                    pressure=ls.pressure + rng.randint(1, 5), grievance=ls.grievance + 1, latched=not ls.latched)
              for lid, ls in st.lines.items()}
     orders = []
     for i, o in enumerate(st.orders):

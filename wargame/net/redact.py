@@ -24,8 +24,9 @@ def seat_state(rs, st: GameState, seat: str) -> GameState:
     if seat == UMPIRE:
         return evolve(st, rng=0, seed=0)
 
-    lines = {lid: ls if rs.red_lines[lid].owner == seat else evolve(ls, tolerance=ls.declared, resolve=0.0, pressure=0,
-                                                      grievance=0)
+    # `latched` too: player_view does not show it, and a trigger condition may read hidden values
+    lines = {lid: ls if rs.red_lines[lid].owner == seat else
+             evolve(ls, tolerance=ls.declared, resolve=0.0, pressure=0, grievance=0, latched=False)
              for lid, ls in st.lines.items()}
 
     orders = tuple(o if o.faction == seat else
