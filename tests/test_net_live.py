@@ -139,10 +139,12 @@ def test_a_killed_server_restarts_and_every_seat_resumes(server, tmp_path):
     assert server.start() == {}  # the same data folder: the room is resumed, no new codes
     watcher.reconnect(attempts=20)
     assert watcher.seq >= max(acked.values())  # nothing acknowledged was lost: it was logged first
-    assert watcher.wait(lambda c: c.view()["outcome"] is not None, timeout=90), "the game did not end"
+    ended = watcher.wait(lambda c: c.view()["outcome"] is not None or bool(errors), timeout=90)
+    assert not errors, errors
+    assert ended, f"the game did not end: {watcher.view()['waiting_for']} at input {watcher.seq}, " \
+                  f"bots at {[(c.seat, c.seq, c.closed, c.problem) for c in clients.values()]}"
     for t in threads:
         t.join(30)
-    assert not errors, errors
     assert len(resumed) == len(FACTIONS)  # every seat came back (with a full snapshot: the welcome)
     with connect(server.url, codes["umpire"]) as umpire:
         game = load_bytes(umpire._request({"t": "export"})["data"])

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import urlsplit, urlunsplit
 
-from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
+from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI, WebSocketException
 from websockets.sync.client import connect as ws_connect
 
 from ..engine import Event
@@ -102,7 +102,8 @@ class Client:
                             close_timeout=2, compression=None, ssl=self._ssl)
         except InvalidURI:
             raise NetError(f"not a server address: {self.url!r}") from None
-        except (OSError, TimeoutError, InvalidHandshake) as exc:
+        except (OSError, TimeoutError, InvalidHandshake, WebSocketException) as exc:
+            # WebSocketException: a server going down or coming up may close the connection mid-handshake
             raise NetError(f"cannot reach the server at {self.url} ({_reason(exc)})") from None
         # the connection outlives this call (close() ends it); entering it is how websockets 17
         # is told so, and older versions just return it
