@@ -1,4 +1,4 @@
-"""The phase timer the server runs, and the serve command's one-line errors."""
+"""The phase timer the server runs, and the one-line errors of serve, play --join and bot --join."""
 
 import socket
 
@@ -123,3 +123,15 @@ def test_a_damaged_log_is_one_line_at_start_up(rs, tmp_path, capsys):
     assert main(["serve", "--data", str(tmp_path), "--port", str(port)]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "input 2 of its log does not replay" in err[0], err
+
+
+@pytest.mark.parametrize("command", ["play", "bot"])
+def test_join_errors_are_one_line(capsys, command):
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    cases = [("ftp://127.0.0.1:1", "not a server address"), (f"127.0.0.1:{port}", "cannot reach the server at")]
+    for url, expected in cases:
+        assert main([command, "--join", url, "--code", "abc"]) == 1
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and err[0].startswith("error: ") and expected in err[0], err
