@@ -135,3 +135,16 @@ def test_join_errors_are_one_line(capsys, command):
         assert main([command, "--join", url, "--code", "abc"]) == 1
         err = capsys.readouterr().err.strip().splitlines()
         assert len(err) == 1 and err[0].startswith("error: ") and expected in err[0], err
+
+
+def test_serve_reissue_gives_new_codes_for_a_lost_umpire_code(rs, tmp_path):
+    from wargame.net.commands import CommandError, reissue
+
+    store = Store(tmp_path)
+    room, codes = Room.create(store, rs, seed=1)
+    new = reissue(store, store.rooms(), "umpire, public")
+    assert set(new[room.id]) == {"umpire", "public"}
+    assert store.lookup(codes["umpire"]).revoked and not store.lookup(new[room.id]["umpire"]).revoked
+    assert not store.lookup(codes["russia"]).revoked
+    with pytest.raises(CommandError, match="no seat umpyre"):
+        reissue(store, store.rooms(), "umpyre")

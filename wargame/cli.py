@@ -107,6 +107,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--rooms", type=_whole_number(1, 100), default=1, help="how many new rooms (default: 1)")
     serve.add_argument("--timer", type=_whole_number(0, 86400), default=0, metavar="SECONDS",
                        help="phase timer for new rooms; at zero the orders phase closes (default: 0, off)")
+    serve.add_argument("--reissue", metavar="SEAT[,SEAT]",
+                       help="new codes for these seats of the existing rooms, e.g. umpire (the old codes stop "
+                            "working): for a facilitator who has lost them")
     serve.add_argument("--codes-out", metavar="FILE", help="also write the new seat codes to FILE (JSON, mode 600)")
     serve.add_argument("--ssl-certfile", metavar="FILE", help="TLS certificate (PEM), with --ssl-keyfile")
     serve.add_argument("--ssl-keyfile", metavar="FILE", help="TLS private key (PEM)")

@@ -70,6 +70,24 @@ def prepare_rooms(store: Store, rs, *, scenario: str | None, seed: int, rooms: i
     return out
 
 
+def reissue(store: Store, rooms, seats_text: str) -> dict[str, dict[str, str]]:
+    """New codes for the named seats of every existing room (the old ones stop working)."""
+    from .room import room_seats
+
+    out: dict[str, dict[str, str]] = {}
+    for record in rooms:
+        from ..persist.game import embedded_ruleset
+
+        valid = room_seats(embedded_ruleset(record.ruleset_raw, record.ruleset_hash))
+        seats = [s.strip() for s in seats_text.split(",") if s.strip()]
+        unknown = [s for s in seats if s not in valid]
+        if unknown or not seats:
+            raise CommandError(f"--reissue: no seat {', '.join(unknown) or repr(seats_text)}; "
+                               f"seats are {', '.join(valid)}")
+        out[record.id] = {seat: store.reissue(record.id, seat) for seat in seats}
+    return out
+
+
 def serve(args, rs) -> int:
     import uvicorn
 
@@ -88,6 +106,8 @@ def serve(args, rs) -> int:
     codes: dict[str, dict[str, str]] = {}
     if not existing or args.new_room:
         codes = prepare_rooms(store, rs, scenario=args.scenario, seed=args.seed, rooms=args.rooms, timer=args.timer)
+    if args.reissue:
+        codes.update(reissue(store, existing, args.reissue))
     scheme = "wss" if args.ssl_certfile else "ws"
     shown_host = args.host
     if args.host in ("0.0.0.0", "::", ""):  # every interface: show the one the laptops can reach
@@ -102,12 +122,12 @@ def serve(args, rs) -> int:
         raise CommandError(f"{store.path}: {exc}") from None
     print(f"wargame server at {url} ({len(app.state.hub.rooms)} room(s), data in {store.path})")
     for room_id, seat_codes in codes.items():
-        print(f"room {room_id}: seat codes (shown once; `--codes-out FILE` keeps them):")
+        print(f"room {room_id}: new seat codes (shown once; `--codes-out FILE` keeps them):")
         for seat, code in seat_codes.items():
             print(f"  {seat:<14} {code}")
     if not codes:
         print("rooms resumed from the data folder; their seat codes were shown when they were made "
-              "(the umpire desk can issue new ones)")
+              "(the umpire's desk, or --reissue SEAT, issues new ones)")
     if codes and args.codes_out:
         write_codes(Path(args.codes_out), codes)
         print(f"codes written to {args.codes_out}")
