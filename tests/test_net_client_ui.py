@@ -160,3 +160,47 @@ def test_another_seats_move_keeps_the_widgets_of_a_seat_that_is_choosing(live, w
     assert scene.argument_entry is entry  # not rebuilt: a half-typed argument keeps its focus
     assert scene.board.view == player_view(rs, room.state, "ukraine")  # but the map follows
     session.client.close()
+
+
+def test_the_game_screen_gets_back_to_a_restarted_server(rs, tmp_path, window):
+    store = Store(tmp_path)
+    room, codes = Room.create(store, rs, seed=4)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+
+    apps = []
+
+    def start():
+        apps.append(create_app(store))
+        server = uvicorn.Server(uvicorn.Config(apps[-1], host="127.0.0.1", port=port, log_level="warning"))
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        deadline = time.monotonic() + 20
+        while not server.started:
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        return server, thread
+
+    server, thread = start()
+    url = f"ws://127.0.0.1:{port}"
+    session = NetSession(connect(url, codes["ukraine"], state=True, ruleset=True))
+    window.switch(NetGameScene(window, session))
+    window.pump()
+    with connect(url, codes["russia"]) as russia:
+        russia.send(EndOrders("russia"))
+    pump_until(window, lambda: session.client.seq == 1)
+    server.should_exit = True  # the server goes away: the screen says so and keeps trying
+    thread.join(10)
+    pump_until(window, lambda: session.client.closed)
+    server, thread = start()  # a new app over the same data folder: the room is rebuilt from its log
+    pump_until(window, lambda: not session.client.closed and window.scene.notice == "Reconnected to the server.")
+    # the full snapshot of the welcome: the screen shows the room as the server rebuilt it
+    pump_until(window, lambda: window.scene.view["factions"]["russia"]["done"])
+    rebuilt = apps[-1].state.hub.rooms[room.id]
+    assert rebuilt.seq == session.client.seq == 1
+    assert window.scene.board.view == player_view(rs, rebuilt.state, "ukraine")
+    session.client.close()
+    server.should_exit = True
+    thread.join(10)
+    store.close()

@@ -51,7 +51,7 @@ class NetSession(Session):
             raise ValueError("a networked session needs the ruleset: connect with ruleset=True")
         self.client = client
         self.seat = client.seat
-        self.log, self.seen, self.bots = [], {}, {}
+        self.log, self.seen, self.bots, self.bot_seed = [], {}, {}, 0
         self.autosaver, self.last_autosave, self.autosave_problem = None, None, ""
         self.released_turns, self.reviewed = set(), set()
         self.game = _NetGame(self)
