@@ -82,7 +82,48 @@ def build_parser() -> argparse.ArgumentParser:
     play.add_argument("--bots", choices=["random", "doctrine"], default="doctrine",
                       help="--terminal: bot kind (default: doctrine)")
     play.add_argument("--no-autosave", action="store_true", help="--terminal: do not write autosaves")
+    play.add_argument("--join", metavar="URL", help="play over the network: the server's address, e.g. "
+                                                   "ws://192.168.1.10:8765 (from `wargame serve`)")
+    play.add_argument("--code", help="with --join: the code of your seat, the umpire desk or the projector")
+    play.add_argument("--cafile", metavar="PEM", help="with a wss:// --join: the server's certificate to trust "
+                                                     "(the facilitator's own, when it is self-signed)")
     play.set_defaults(func=cmd_play)
+
+    serve = sub.add_parser("serve", help="host a networked seminar: one laptop per team, a projector",
+                           description="Run the game server. Each seat (the four factions, the umpire desk "
+                                       "and the projector) joins with its own code over a WebSocket; only the "
+                                       "server applies inputs. Rooms, hashed codes and input logs live in "
+                                       "SQLite in --data, so a room survives a restart. Listens on this "
+                                       "machine only unless --host says otherwise (e.g. --host 0.0.0.0).")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    serve.add_argument("--port", type=_whole_number(1, 65535), default=8765, help="port (default: 8765)")
+    serve.add_argument("--ruleset", help="ruleset folder or shipped ruleset id for new rooms (default: default)")
+    serve.add_argument("--scenario", help="scenario id for new rooms (default: the ruleset's default)")
+    serve.add_argument("--seed", type=_seed, default=None, help="random seed of the first new room (default: fresh)")
+    serve.add_argument("--data", default="wargame-server", metavar="DIR",
+                       help="folder of the server's database (default: ./wargame-server)")
+    serve.add_argument("--new-room", action="store_true",
+                       help="make new rooms even when the data folder has some (by default they are resumed)")
+    serve.add_argument("--rooms", type=_whole_number(1, 100), default=1, help="how many new rooms (default: 1)")
+    serve.add_argument("--timer", type=_whole_number(0, 86400), default=0, metavar="SECONDS",
+                       help="phase timer for new rooms; at zero the orders phase closes (default: 0, off)")
+    serve.add_argument("--reissue", metavar="SEAT[,SEAT]",
+                       help="new codes for these seats of the existing rooms, e.g. umpire (the old codes stop "
+                            "working): for a facilitator who has lost them")
+    serve.add_argument("--codes-out", metavar="FILE", help="also write the new seat codes to FILE (JSON, mode 600)")
+    serve.add_argument("--ssl-certfile", metavar="FILE", help="TLS certificate (PEM), with --ssl-keyfile")
+    serve.add_argument("--ssl-keyfile", metavar="FILE", help="TLS private key (PEM)")
+    serve.set_defaults(func=cmd_serve)
+
+    bot = sub.add_parser("bot", help="fill an empty seat of a networked game with a bot",
+                         description="Join a `wargame serve` room with a seat's code and let a bot play that "
+                                     "seat until the game ends. The bot sees only what the seat may see.")
+    bot.add_argument("--join", metavar="URL", required=True, help="the server's address, e.g. ws://HOST:8765")
+    bot.add_argument("--code", required=True, help="the seat's code")
+    bot.add_argument("--kind", choices=["doctrine", "random"], default="doctrine", help="bot kind (default: doctrine)")
+    bot.add_argument("--seed", type=_seed, default=0, help="the bot's random seed (default: 0)")
+    bot.add_argument("--cafile", metavar="PEM", help="with a wss:// address: the server's certificate to trust")
+    bot.set_defaults(func=cmd_bot)
 
     sim = sub.add_parser("simulate", help="play many bot games and summarise their outcomes",
                          description="Play N bot games with seeds S..S+N-1 and summarise outcomes and "
@@ -590,8 +631,36 @@ def _size(text: str) -> tuple[int, int]:
 HEADLESS_DRIVERS = ("offscreen", "dummy")  # SDL video drivers that show nothing
 
 
+def cmd_serve(args) -> int:
+    import random
+
+    from .net.commands import CommandError, serve
+
+    rs = _load(args.ruleset)
+    _check_scenario(rs, args.scenario)
+    if args.seed is None:
+        args.seed = random.SystemRandom().randrange(2**31)
+    try:
+        return serve(args, rs)
+    except CommandError as exc:
+        raise UserError(str(exc)) from None
+
+
+def cmd_bot(args) -> int:
+    from .net.commands import CommandError, bot
+
+    try:
+        return bot(args)
+    except CommandError as exc:
+        raise UserError(str(exc)) from None
+
+
 def cmd_play(args) -> int:
+    if (args.join is None) != (args.code is None):
+        raise UserError("--join and --code go together: the server's address and your seat's code")
     if args.terminal:
+        if args.join:
+            raise UserError("--terminal plays bots locally; to play a networked seat leave --terminal out")
         return cmd_play_terminal(args)
     import os
 
@@ -608,6 +677,7 @@ def cmd_play(args) -> int:
     from .client.app import App
     from .client.scenes.menu import MenuScene
 
+    client = _join(args) if args.join else None
     asked = os.environ.get("SDL_VIDEODRIVER", "")
     try:
         app = App(size, saves_dir=args.save_dir, ruleset=args.ruleset, text_scale=args.text_scale)
@@ -619,9 +689,29 @@ def cmd_play(args) -> int:
         pygame.quit()
         raise UserError(f"no display to open a window on (SDL chose its {driver!r} driver); set DISPLAY to "
                         "a screen, or play in the terminal with `wargame play --terminal`")
+    if client is not None:
+        from .client.net_session import NetSession
+        from .client.scenes.net_game import NetGameScene
+
+        app.switch(NetGameScene(app, NetSession(client)))
+        try:
+            app.run()
+        finally:
+            client.close()
+        return EXIT_OK
     app.switch(MenuScene(app, offer_resume=True))
     app.run()
     return EXIT_OK
+
+
+def _join(args):
+    """Sign in to a networked seat before a window opens, so a bad address or code is one line."""
+    from .net.client import NetError, connect
+
+    try:
+        return connect(args.join, args.code, state=True, ruleset=True, cafile=args.cafile)
+    except NetError as exc:
+        raise UserError(str(exc)) from None
 
 
 def cmd_play_terminal(args) -> int:

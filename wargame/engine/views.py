@@ -25,9 +25,13 @@ def month_label(rs: Ruleset, st: GameState, turn: int | None = None) -> str:
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
+# A seat that owns nothing: what the projector shows the whole room (public information only)
+PUBLIC = "public"
+
+
 def player_view(rs: Ruleset, st: GameState, seat: str) -> dict[str, Any]:
-    if seat != UMPIRE and seat not in rs.factions:
-        raise ValueError(f"no seat {seat!r}; seats are {', '.join(rs.factions)} and {UMPIRE}")
+    if seat != UMPIRE and seat != PUBLIC and seat not in rs.factions:
+        raise ValueError(f"no seat {seat!r}; seats are {', '.join(rs.factions)}, {UMPIRE} and {PUBLIC}")
     umpire = seat == UMPIRE
     lines = {}
     for lid, ls in st.lines.items():

@@ -1,0 +1,164 @@
+"""The game screen of one networked seat, or of the projector (`wargame play --join`).
+
+The hot-seat GameScene over a NetSession: the same map, track, dashboard, log and phase panels.
+What differs is the flow: there is no handover (one seat per screen), other seats move on the
+server, so the scene polls for updates, and while the server waits for others the phase panel
+says whom. The projector's screen is the public view, with each turn's results as it resolves.
+"""
+
+from __future__ import annotations
+
+import pygame
+from pygame_gui.elements import UIPanel, UITextBox
+
+from ...engine import month_label
+from ...engine.views import PUBLIC
+from .. import describe as D
+from ..app import Scene
+from ..board import seat_name
+from ..net_session import RECONNECT_EVERY, NetSession
+from ..results import turn_results
+from ..session import UMPIRE
+from ..text import esc
+from .game import GameScene
+from .results import TurnResultsScene
+
+
+class NetTurnResultsScene(TurnResultsScene):
+    """The results screen from what the seat was sent (a networked client has no save to replay)."""
+
+    def __init__(self, app, session: NetSession, turn: int, then):
+        Scene.__init__(self, app)  # not TurnResultsScene's: that one recomputes the turn from a save
+        self.session, self.turn, self.then = session, turn, then
+        events = [e for e in session.log if e.turn == turn and e.audience is None]
+        self.results = turn_results(session.rs, events, turn, month_label(session.rs, session.state, turn),
+                                    session.escalation_after(turn - 1), session.escalation_after(turn))
+
+
+class NetGameScene(GameScene):
+    def __init__(self, app, session: NetSession):
+        super().__init__(app, session, seat=session.seat)
+        self.net: NetSession = session
+        self.acting = False
+        self.stage: tuple = ()  # (turn, phase) the picks belong to
+        self.panel_key: tuple = ()
+        self.retry_in = 0.0
+
+    def update(self, dt: float) -> None:
+        super().update(dt)  # the first call shows the seat's screen
+        net = self.net
+        if net.client.closed:
+            self.retry_in -= dt
+            if self.retry_in <= 0:
+                self.retry_in = RECONNECT_EVERY
+                net.try_reconnect()
+                self.notice = net.problem or "Reconnected to the server."
+                self.app.dirty = True
+            return
+        if net.poll():
+            self._advance()
+        title = self._title()
+        if title != self.readonly_title:  # the timer counts down on screen between updates
+            self.readonly_title = title
+            self.app.dirty = True
+
+    def _panel_key(self, view: dict) -> tuple:
+        """What the phase panel is built from: when it changes, the widgets are built again."""
+        own = view["factions"].get(self.seat, {})
+        return (self.acting, view["turn"], view["phase"], view["outcome"], len(view["pending_votes"]),
+                len(view["pending_reactions"]), own.get("capacity_left"), own.get("done"), len(view["notes"]))
+
+    def _title(self) -> str:
+        v = self.view
+        if not v:
+            return ""
+        text = f"{v['date']}  Turn {v['turn']}  {v['phase'].capitalize()}"
+        left = self.net.client.timer_left()
+        if left is not None and v["outcome"] is None:
+            paused = " (paused)" if self.net.client.timer().get("paused") else ""
+            text += f"  Timer {int(left) // 60}:{int(left) % 60:02d}{paused}"
+        return text
+
+    def _advance(self, first: bool = False) -> None:
+        net = self.net
+        net.poll()
+        view = net.view(net.seat)
+        stage = (view["turn"], view["phase"])
+        was_acting = self.acting
+        self.acting = net.human_to_act() == net.seat
+        if stage != self.stage or (was_acting and not self.acting):
+            self.picks, self.selected, self.target_index, self.list_cursor = [], None, 0, None
+        self.stage = stage
+        self.seat = net.seat
+        panel = self._panel_key(view)
+        same_panel, self.panel_key = panel == self.panel_key, panel
+        if first and net.seat == UMPIRE:
+            self.notice = "The umpire's desk: F6 pauses or resumes the phase timer; Save exports the room."
+        self._refresh()
+        if net.over:
+            self.notice = f"The game is over ({view['outcome'].replace('_', ' ')}). The umpire can export the room."
+        resolved = net.newly_resolved()
+        if resolved:
+            self.app.switch(NetTurnResultsScene(self.app, net, resolved, then=self))
+        elif self.app.scene is not self:
+            self.app.switch(self)
+        elif same_panel and self.acting and not first:
+            # another seat moved while this one is choosing: the map and title follow at once, but the
+            # widgets are kept (a rebuild would drop the focus from a half-typed argument)
+            self.app.dirty = True
+        else:
+            self.app.rebuild()
+
+    def show_last_results(self) -> None:
+        if self.net.game.turns >= 1:
+            self.app.switch(NetTurnResultsScene(self.app, self.net, self.net.game.turns, then=self))
+
+    def build(self) -> None:
+        super().build()
+        if self.view is not None and self.seat == PUBLIC:
+            self.dashboard.set_text(public_dashboard_html(self.rs, self.view))
+        if self.seat == UMPIRE:
+            self.bind(pygame.K_F6, self.toggle_timer)
+
+    def toggle_timer(self) -> None:
+        """The umpire pauses or resumes the server's phase timer (F6)."""
+        from ...net.client import NetError
+
+        paused = self.net.client.timer().get("paused", False)
+        try:
+            self.net.client.set_timer("resume" if paused else "pause")
+        except NetError as exc:
+            self.notice = f"The timer did not change: {exc}"
+        else:
+            self.notice = "Phase timer resumed." if paused else "Phase timer paused."
+        self.app.dirty = True
+
+    def _build_phase_panel(self, rect: pygame.Rect) -> None:
+        if self.acting and self.seat != PUBLIC:
+            super()._build_phase_panel(rect)
+            return
+        self.umpire_panel = None
+        panel = UIPanel(rect, manager=self.manager)
+        view = self.view
+        names = [seat_name(self.rs, s) for s in view["waiting_for"]]
+        if view["outcome"] is not None:
+            text = "<b>The game is over.</b> The debrief follows the umpire's export (wargame report)."
+        elif names:
+            text = f"<b>{esc(view['phase'].capitalize())} phase.</b> Waiting for: {esc(', '.join(names))}."
+        else:
+            text = "Waiting for the server."
+        pad = self.app.px(8)
+        UITextBox(text, pygame.Rect(pad, pad, rect.width - 2 * pad, rect.height - 2 * pad), self.manager,
+                  container=panel)
+
+
+def public_dashboard_html(rs, view: dict) -> str:
+    """What the projector shows of each faction: public stats and capacity, no payoffs or objectives."""
+    parts = ["<b>Projector</b> (public information only)"]
+    for fid, faction in rs.factions.items():
+        f = view["factions"][fid]
+        stats = ", ".join(f"{D.stat_name(s).lower()} {v}" for s, v in f["stats"].items())
+        done = " (done)" if f["done"] else ""
+        parts += ["", f"<b>{esc(faction.name)}</b>: capacity {f['capacity_left']}{done}",
+                  f"<font color='{D.MUTED}'>{esc(stats)}</font>"]
+    return "<br>".join(parts)

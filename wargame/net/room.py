@@ -1,0 +1,235 @@
+"""One game on the server: the only place its state changes, and what each seat is sent.
+
+A room wraps a persist.SavedGame (so its record is a save's record, and exports with the save
+writer) and its store. Inputs go through SavedGame.apply, i.e. the engine's `apply`, after one
+check the engine cannot make: that the input is for the seat that sent it. Each seat is sent
+player_view of its own seat and only the events visible to it (Event.visible_to).
+"""
+
+from __future__ import annotations
+
+import bisect
+import time
+import uuid
+from typing import Any, Callable
+
+from attrs import define, field
+
+from ..engine import UMPIRE_TYPES, Event, IllegalInput, apply, errors as E, legal_inputs, player_view
+from ..engine.inputs import UMPIRE_SEAT, EndOrders
+from ..engine.state import PHASE_ORDERS
+from ..engine.views import PUBLIC
+from ..persist import SavedGame, SaveError, fileformat
+from ..persist.codec import input_to_data, state_to_data
+from ..persist.game import embedded_ruleset
+from ..persist.validate import MAX_INPUTS_PER_TURN
+from . import protocol as P
+from .redact import seat_state
+from .store import RoomRecord, Store
+
+UMPIRE = UMPIRE_SEAT
+PROJECTOR = PUBLIC  # the projector's seat: public information only, sends nothing
+
+
+def room_seats(rs) -> list[str]:
+    return [*rs.factions, UMPIRE, PROJECTOR]
+
+
+@define
+class PhaseTimer:
+    """A countdown for the phase in progress, run by the server; the umpire may pause it.
+
+    `seconds` 0 means no timer. When an orders phase runs out, the server ends ordering for the
+    seats still ordering (their orders so far stand); other phases only show that time is up,
+    as answering a red line is a decision the room should not lose to a clock.
+    """
+
+    seconds: int = 0
+    paused: bool = False
+    key: tuple = ()  # (turn, phase) the countdown belongs to
+    left: float = 0.0  # seconds left when it was last paused or (re)started
+    since: float = 0.0  # clock reading at that moment
+    clock: Callable[[], float] = time.monotonic
+
+    def remaining(self) -> float:
+        if not self.seconds:
+            return 0.0
+        if self.paused:
+            return self.left
+        return max(0.0, self.left - (self.clock() - self.since))
+
+    def follow(self, turn: int, phase: str) -> bool:
+        """Restart the countdown when a new phase begins; True if it did."""
+        if (turn, phase) == self.key:
+            return False
+        self.key, self.left, self.since = (turn, phase), float(self.seconds), self.clock()
+        return True
+
+    def pause(self) -> None:
+        if not self.paused:
+            self.left, self.paused = self.remaining(), True
+
+    def resume(self) -> None:
+        if self.paused:
+            self.since, self.paused = self.clock(), False
+
+    def set(self, seconds: int) -> None:
+        self.seconds, self.left, self.since = seconds, float(seconds), self.clock()
+
+    def expired(self) -> bool:
+        return bool(self.seconds) and not self.paused and self.remaining() <= 0.0
+
+    def to_data(self) -> dict[str, Any]:
+        return {"seconds": self.seconds, "paused": self.paused, "remaining": round(self.remaining(), 1),
+                "turn": self.key[0] if self.key else 0, "phase": self.key[1] if self.key else ""}
+
+
+@define
+class Room:
+    record: RoomRecord
+    game: SavedGame
+    store: Store | None
+    # every event since the start, each with the sequence number of the input that made it
+    events: list[tuple[int, Event]] = field(factory=list)
+    timer: PhaseTimer = field(factory=PhaseTimer)
+    timed_out: tuple = ()  # the (turn, phase) whose expiry has been acted on
+
+    # --- making and rebuilding ---------------------------------------------------------------------
+    @classmethod
+    def create(cls, store: Store | None, rs, *, scenario: str | None = None, seed: int = 0,
+               turn_limit: int | None = None, title: str = "", timer_seconds: int = 0,
+               clock: Callable[[], float] = time.monotonic) -> tuple["Room", dict[str, str]]:
+        """A new room; returns it and the seat codes (shown once: only their hashes are kept)."""
+        scenario = rs.scenario(scenario).id
+        if store is None:  # a room in memory only (tests, benchmarks of the room alone)
+            record = RoomRecord(uuid.uuid4().hex[:10], "", title, rs.raw, rs.content_hash, scenario, seed,
+                                turn_limit, uuid.uuid4().hex, timer_seconds)
+            codes: dict[str, str] = {}
+        else:
+            record, codes = store.create_room(ruleset_raw=rs.raw, ruleset_hash=rs.content_hash, scenario=scenario,
+                                              seed=seed, seats=room_seats(rs), turn_limit=turn_limit, title=title,
+                                              timer_seconds=timer_seconds)
+        return cls.rebuild(store, record, clock=clock), codes
+
+    @classmethod
+    def rebuild(cls, store: Store | None, record: RoomRecord, clock: Callable[[], float] = time.monotonic) -> "Room":
+        """The room as its log leaves it: a new game from the record, every logged input replayed."""
+        rs = embedded_ruleset(record.ruleset_raw, record.ruleset_hash)
+        seats = {f: "human" for f in rs.factions} | {UMPIRE: "human"}
+        game, events = SavedGame.new(rs, seed=record.seed, scenario=record.scenario, seats=seats,
+                                     turn_limit=record.turn_limit, title=record.title or f"room {record.id}",
+                                     created=record.created or None, game_id=record.game_id)
+        room = cls(record, game, store, [(0, e) for e in events], PhaseTimer(seconds=record.timer_seconds,
+                                                                               clock=clock))
+        if store is not None:
+            try:
+                for inp in store.inputs(record.id):
+                    room._apply(inp)
+            except (IllegalInput, TypeError, ValueError) as exc:  # a damaged or hand-edited database
+                raise SaveError(f"room {record.id}: input {room.seq + 1} of its log does not replay "
+                                f"({str(exc)[:160]})") from None
+        room.timer.follow(room.state.turn, room.state.phase)
+        return room
+
+    # --- reading -----------------------------------------------------------------------------------
+    @property
+    def id(self) -> str:
+        return self.record.id
+
+    @property
+    def rs(self):
+        return self.game.ruleset
+
+    @property
+    def state(self):
+        return self.game.state
+
+    @property
+    def seq(self) -> int:
+        """How many inputs the room has applied: every message to a seat carries it."""
+        return len(self.game.inputs)
+
+    def legal(self, seat: str) -> list[dict[str, Any]]:
+        if seat not in self.rs.factions:  # the umpire's inputs are open-ended; the projector has none
+            return []
+        return [input_to_data(i) for i in legal_inputs(self.rs, self.state, seat)]
+
+    def visible_events(self, seat: str, after_seq: int = -1) -> list[dict[str, Any]]:
+        # the seqs only grow: start at the first event after `after_seq` instead of scanning the game
+        start = bisect.bisect_right(self.events, after_seq, key=lambda pair: pair[0])
+        return [P.event_to_data(e) for _, e in self.events[start:] if e.visible_to(seat)]
+
+    def message(self, kind: str, seat: str, *, after_seq: int, with_state: bool = False) -> dict[str, Any]:
+        """What `seat` is sent: its view, its legal inputs and the events it may see after `after_seq`."""
+        msg: dict[str, Any] = {"t": kind, "room": self.id, "seat": seat, "seq": self.seq,
+                               "view": player_view(self.rs, self.state, seat), "legal": self.legal(seat),
+                               "events": self.visible_events(seat, after_seq), "timer": self.timer.to_data()}
+        if kind == P.WELCOME:
+            msg["ruleset_hash"] = self.record.ruleset_hash
+        # the seat state is what a seat chooses from, so it goes only to the umpire and to seats the
+        # game waits for (in a welcome, to every seat that asks): most updates go to seats that wait
+        if with_state and (kind == P.WELCOME or seat == UMPIRE or seat in msg["view"]["waiting_for"]):
+            msg["state"] = state_to_data(seat_state(self.rs, self.state, seat))
+        return msg
+
+    # --- moving the game on --------------------------------------------------------------------------
+    def submit(self, seat: str, inp) -> list[Event]:
+        """Apply one seat's input (IllegalInput or Refused if refused); it is logged before anyone is told."""
+        owner = UMPIRE if isinstance(inp, UMPIRE_TYPES) else getattr(inp, "faction", None)
+        if seat == PROJECTOR:
+            raise P.Refused(P.READ_ONLY, "the projector view is read-only")
+        if owner != seat:
+            raise P.Refused(P.NOT_YOUR_SEAT, f"this connection plays {seat}, not {owner}")
+        return self._apply(inp, log=True)
+
+    def _apply(self, inp, log: bool = False) -> list[Event]:
+        before = self.state
+        logged = sum(1 for li in reversed(self.game.inputs[-MAX_INPUTS_PER_TURN:]) if li.turn == before.turn)
+        if logged >= MAX_INPUTS_PER_TURN:  # as SavedGame.apply: a save holding more would not load
+            raise IllegalInput(E.LIMIT_REACHED, f"a turn takes at most {MAX_INPUTS_PER_TURN} inputs")
+        after, events = apply(self.rs, before, inp)  # the engine checks everything else, refusing with a code
+        # logged before the room moves on: if the disk refuses, the input is refused, and a restart
+        # never finds a room ahead of its log
+        if log and self.store is not None:
+            self.store.log_input(self.id, self.seq, before.turn, before.phase, inp)
+        self.game.record(before, inp, after)
+        self.events.extend((self.seq, e) for e in events)
+        self.timer.follow(self.state.turn, self.state.phase)
+        return events
+
+    def on_timer(self) -> list[Event]:
+        """If the orders phase has run out of time, end ordering for the seats still at it."""
+        st = self.state
+        if not self.timer.expired() or self.timer.key == self.timed_out or st.outcome is not None:
+            return []
+        self.timed_out = self.timer.key
+        events: list[Event] = []
+        if st.phase == PHASE_ORDERS:
+            for seat in [f for f in self.rs.factions if f not in st.done]:
+                try:
+                    events += self._apply(EndOrders(seat), log=True)
+                except IllegalInput as exc:
+                    if exc.code != E.WRONG_SEAT:  # ending one seat's orders may close the phase for all
+                        raise
+                if self.state.phase != PHASE_ORDERS or self.state.turn != st.turn:
+                    break
+        return events
+
+    def set_timer(self, op: Any, seconds: Any = None) -> None:
+        if op == "pause":
+            self.timer.pause()
+        elif op == "resume":
+            self.timer.resume()
+        elif op == "set":
+            if isinstance(seconds, bool) or not isinstance(seconds, int) or not 0 <= seconds <= 86400:
+                raise P.Refused(E.BAD_INPUT, "a timer takes whole seconds from 0 (off) to 86400")
+            self.timer.set(seconds)
+            self.timed_out = ()
+            if self.store is not None:
+                self.store.set_timer(self.id, seconds)
+        else:
+            raise P.Refused(E.BAD_INPUT, f"unknown timer operation {str(op)[:20]!r}; use pause, resume or set")
+
+    def export(self) -> bytes:
+        """The room as a .wgsave file's bytes, written by the save writer's own packer."""
+        return fileformat.pack(self.game.to_body())
