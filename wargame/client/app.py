@@ -99,6 +99,9 @@ class Scene:
         """Paint what lies under the widgets. Must not change any game state."""
         surface.fill(P.BACKGROUND)
 
+    def draw_overlay(self, surface: pygame.Surface) -> None:
+        """Paint what lies over the widgets (hover text for drawn things). Must not change game state."""
+
     def leave(self) -> None:
         """Called when another scene replaces this one."""
 
@@ -265,6 +268,8 @@ class App:
         if self.scene is not None:
             self.scene.draw(self.screen)
         self.manager.draw_ui(self.screen)
+        if self.scene is not None:
+            self.scene.draw_overlay(self.screen)
         self.dirty = False
         if self.window:
             pygame.display.flip()

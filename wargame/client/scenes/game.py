@@ -10,7 +10,6 @@ carry the seat's one-line argument (its rationale). With an umpire seated, the u
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
@@ -27,22 +26,21 @@ from .. import describe as D, palette as P
 from ..app import Scene
 from ..board import ZOOM_STEP, Board, game_layout, seat_name
 from ..confirm import Confirm
+from ..glossary import line_tip, rung_tip
+from ..hoverbox import draw_tip
 from ..mapview import render_text
+from ..saves import safe_file_name
 from ..session import UMPIRE, OrderOption, Session
 from ..text import esc
 from ..wording import refusal_short, refusal_text
 from .umpire_panel import Desk, UmpirePanel
 
-_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 NOTICE_SECONDS = 8.0  # how long a one-line notice stays over the map
+HELP_TIP = "The glossary: rungs, red lines, credibility, resolve, phases, payoffs."
 ARGUMENT_LIMIT = 200  # a player's argument is one line, as in a matrix game
 # the orders panel (with its argument line) and the umpire's desk take room from the map (at 1280x800)
 ORDERS_PANEL_H = 350
 UMPIRE_PANEL_H = 450
-
-
-def safe_file_name(text: str) -> str:
-    return _UNSAFE.sub("-", text).strip("-.")[:60] or "game"
 
 
 class GameScene(Scene):
@@ -59,6 +57,8 @@ class GameScene(Scene):
         self.list_cursor: str | None = None  # the action last picked: Up and Down go on from there
         self.target_index = 0
         self.hover: str | None = None
+        self.track_hover: tuple[str, Any] | None = None  # ("rung", level) or ("line", id) under the pointer
+        self.pointer = (0, 0)
         self.notice = "Resumed from the save." if resumed else ""
         self.readonly = readonly_view is not None  # `wargame render`: a picture, no controls
         self.readonly_events = list(readonly_events)
@@ -195,6 +195,8 @@ class GameScene(Scene):
                         tooltip="Back to the main menu (the game is autosaved every turn).")
             self.button((t.right - 2 * bw - px(10), t.y + px(4), bw, bh), "Save [F2]", self.open_save_window,
                         key=pygame.K_F2, tooltip="Save the game under a name of your choice.")
+            self.button((t.right - 3 * bw - px(16), t.y + px(4), bw, bh), "Help [F1]", self.show_help,
+                        key=pygame.K_F1, tooltip=HELP_TIP)
             self._build_phase_panel(L["orders"])
             self._bind_map_keys()
             if self.save_window is not None:
@@ -552,6 +554,11 @@ class GameScene(Scene):
         if self.session.game.turns >= 1:
             self.app.switch(TurnResultsScene(self.app, self.session, self.session.game.turns, then=self))
 
+    def show_help(self) -> None:
+        from .help import HelpScene
+
+        self.app.switch(HelpScene(self.app, self.rs, back=self))
+
     def vote(self, order_index: int, approve: bool) -> None:
         self._give(Vote(self.acting_seat, order_index, approve))
 
@@ -694,6 +701,8 @@ class GameScene(Scene):
             self.hover = None
         elif event.type == pygame.MOUSEMOTION:
             self.hover = self.board.region_at(self.layout["map"], event.pos)
+            self.track_hover = self.board.track_item_at(self.layout["track"], event.pos)
+            self.pointer = event.pos
         elif event.type == pygame.MOUSEBUTTONUP and event.button == 1 and self.phase == "orders":
             rid = self.board.region_at(self.layout["map"], event.pos)
             o = self._selected_option()
@@ -718,10 +727,14 @@ class GameScene(Scene):
         v = self.view
         left = self.readonly_title or f"{v['date']}  Turn {v['turn']}  {v['phase'].capitalize()}"
         right = f"Cohesion {v['cohesion']}   Seat: {seat_name(self.rs, v['seat'])}"
-        reserve = 0 if self.readonly else 2 * self.title_button_w + self.app.px(18)
+        reserve = 0 if self.readonly else 3 * self.title_button_w + self.app.px(24)
         self.board.draw_title(surface, L["title"], left, right, reserve_right=reserve)
         self._draw_hover(surface)
         self._draw_notice(surface)
+
+    def draw_overlay(self, surface: pygame.Surface) -> None:
+        # over the widgets: the tip may reach across the orders panel
+        self._draw_track_tip(surface)
 
     def _draw_hover(self, surface: pygame.Surface) -> None:
         if self.hover is None:
@@ -738,6 +751,22 @@ class GameScene(Scene):
         for p in pictures:
             surface.blit(p, (box.x + 8, y))
             y += p.get_height()
+
+    def track_tip(self) -> list[str]:
+        """The hover text for the rung or red line under the pointer (from the seat's view only)."""
+        if self.track_hover is None or self.view is None:
+            return []
+        kind, ident = self.track_hover
+        if kind == "rung":
+            return rung_tip(self.rs, ident)
+        return line_tip(self.rs, ident, self.view.get("red_lines", {}).get(ident, {}))
+
+    def _draw_track_tip(self, surface: pygame.Surface) -> None:
+        lines = self.track_tip()
+        if lines:
+            width = max(self.app.px(320), self.app.tx(380))
+            draw_tip(surface, lines, max(14, self.app.tx(18)), min(width, surface.get_width() // 2),
+                     self.pointer, surface.get_rect())
 
     def _draw_notice(self, surface: pygame.Surface) -> None:
         if not self.notice:

@@ -173,7 +173,7 @@ class MenuScene(Scene):
         y += tx(46) + px(12)
         self.saves = save_files(self.app.saves_dir)
         items: list[str | tuple[str, str]] = [describe_save(p) for p in self.saves]
-        list_h = rect.height - y - 2 * tx(40) - px(40)
+        list_h = rect.height - y - 3 * tx(40) - px(50)
         list_top = y
         self.save_list = UISelectionList(pygame.Rect(x, y, cw, list_h), items, m, container=panel)
         y += list_h + px(8)
@@ -182,6 +182,11 @@ class MenuScene(Scene):
                     container=panel, tooltip="Continue the selected game where it stopped.")
         self.button(pygame.Rect(x + half + px(10), y, half, tx(40)), "Open as replay  [R]", self.replay_selected,
                     key=pygame.K_r, container=panel, tooltip="Watch the selected game turn by turn.")
+        y += tx(40) + px(10)
+        self.button(pygame.Rect(x, y, half, tx(40)), "Manage saves  [M]", self.open_save_manager, key=pygame.K_m,
+                    container=panel, tooltip="Rename or delete saves; see each save's scenario, turn, seats and date.")
+        self.button(pygame.Rect(x + half + px(10), y, half, tx(40)), "Help  [F1]", self.open_help, key=pygame.K_F1,
+                    container=panel, tooltip="The glossary: rungs, red lines, credibility, resolve, phases, payoffs.")
         y += tx(40) + px(10)
         self.button(pygame.Rect(x, y, cw, tx(40)), "Quit  [Esc]", self.app.quit, key=pygame.K_ESCAPE, container=panel)
         if not self.saves:
@@ -337,6 +342,17 @@ class MenuScene(Scene):
             self._fail(str(exc))
             return
         self.app.switch(ReplayScene(self.app, game, path=path))
+
+    def open_help(self) -> None:
+        from .help import HelpScene
+
+        rs = self.rs if self.rs is not None else load_ruleset("default")
+        self.app.switch(HelpScene(self.app, rs, back=self))
+
+    def open_save_manager(self) -> None:
+        from .saves import SaveManagerScene
+
+        self.app.switch(SaveManagerScene(self.app, back=self))
 
     def _fail(self, message: str) -> None:
         w, h = self.app.size
