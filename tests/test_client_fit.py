@@ -163,6 +163,18 @@ def save_manager_rename(app):
     app.scene.ask_rename()
 
 
+def briefing(app, seat="russia"):
+    """A seat's briefing before its first turn (Russia's has its own red lines and the most text)."""
+    from wargame.client.scenes.briefing import BriefingScene
+
+    rs = load_ruleset("default")
+    game, events = SavedGame.new(rs, seed=5, seats={f: ("human" if f == seat else "doctrine") for f in rs.factions})
+    app.switch(GameScene(app, Session.start(game, events)))
+    for _ in range(3):
+        app.pump()
+    assert isinstance(app.scene, BriefingScene)
+
+
 SCREENS = {
     "menu": lambda app: app.switch(MenuScene(app)),
     "game": game_screen,
@@ -174,6 +186,8 @@ SCREENS = {
     "handover": handover,
     "help": help_screen,
     "help_endings": lambda app: help_screen(app, "Endings and payoffs"),
+    "briefing": briefing,
+    "briefing_ukraine": lambda app: briefing(app, "ukraine"),
     "saves": save_manager,
     "saves_rename": save_manager_rename,
     "saves_delete": lambda app: (save_manager(app), app.pump(), app.scene.ask_delete()),

@@ -130,10 +130,28 @@ class GameScene(Scene):
             self.app.switch(TurnResultsScene(self.app, self.session, resolved, then=after))
         elif many_people and (changed or first):
             self.app.switch(HandoverScene(self.app, self))
-        elif self.app.scene is not self:
-            self.app.switch(self)
+        elif self.app.scene is not self or self.needs_briefing():
+            self.app.switch(self.seat_screen())
         else:
             self.app.rebuild()
+
+    def needs_briefing(self) -> bool:
+        """A person at a faction's seat who has not read the briefing, before the first turn ends."""
+        s, seat = self.session, self.seat
+        return (not self.readonly and seat is not None and seat in self.rs.factions and s.is_human(seat)
+                and seat not in s.briefed and s.game.turns == 0)
+
+    def seat_screen(self) -> Scene:
+        """What the seat sees first once it has the computer: its briefing, if due, else this screen."""
+        from .briefing import BriefingScene
+
+        return BriefingScene(self.app, self) if self.needs_briefing() else self
+
+    def show_briefing(self) -> None:
+        from .briefing import BriefingScene
+
+        if self.seat in self.rs.factions:
+            self.app.switch(BriefingScene(self.app, self, again=True))
 
     @property
     def acting_seat(self) -> str:
@@ -199,6 +217,7 @@ class GameScene(Scene):
                         key=pygame.K_F1, tooltip=HELP_TIP)
             self._build_phase_panel(L["orders"])
             self._bind_map_keys()
+            self.bind(pygame.K_b, self.show_briefing)
             if self.save_window is not None:
                 self.save_window = None
                 self.open_save_window()

@@ -57,7 +57,7 @@ class HandoverScene(Scene):
         self.bind(pygame.K_SPACE, self.ready)
 
     def ready(self) -> None:
-        self.app.switch(self.game_scene)
+        self.app.switch(self.game_scene.seat_screen())
 
     def draw(self, surface: pygame.Surface) -> None:
         surface.fill(P.TITLE_BAR)
