@@ -17,8 +17,8 @@ from test_client_game import press, widget_texts
 from wargame import files
 from wargame.client.app import App
 from wargame.client.saves import SaveFileProblem, entry_label, list_saves, rename_save
+from wargame.client.scenes.briefing import BriefingScene
 from wargame.client.scenes.game import GameScene
-from wargame.client.scenes.handover import HandoverScene
 from wargame.client.scenes.menu import MenuScene
 from wargame.client.scenes.saves import SaveManagerScene
 from wargame.persist import SavedGame, SaveError, save_game
@@ -177,7 +177,10 @@ def test_load_from_the_manager_and_back_to_the_menu(app, tmp_path):
         press(app, pygame.K_DOWN)
     press(app, pygame.K_l)
     app.pump()
-    assert isinstance(app.scene, (GameScene, HandoverScene))
+    # one person (Ukraine) at turn 1 of a new game: the briefing first, then the game screen
+    assert isinstance(app.scene, BriefingScene) and app.scene.briefing.seat == "ukraine"
+    press(app, pygame.K_RETURN)
+    assert isinstance(app.scene, GameScene) and app.scene.seat == "ukraine"
 
 
 def test_rename_and_delete_helpers(tmp_path):

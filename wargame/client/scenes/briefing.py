@@ -9,10 +9,11 @@ import pygame
 from pygame_gui.elements import UILabel, UITextBox
 
 from .. import palette as P
-from ..app import Scene
+from ..app import Scene, register
 from ..briefing import make_briefing, screen_html, write_briefing
 
 
+@register("briefing")
 class BriefingScene(Scene):
     def __init__(self, app, game_scene, *, again: bool = False):
         super().__init__(app)

@@ -13,7 +13,7 @@ from pygame_gui.elements import UILabel, UISelectionList, UITextBox
 
 from ...ruleset.model import Ruleset
 from .. import palette as P
-from ..app import Scene
+from ..app import Scene, register
 from ..glossary import Section, section_html, sections
 
 KEYS_HELP = Section("Keys", (
@@ -30,6 +30,7 @@ KEYS_HELP = Section("Keys", (
 ))
 
 
+@register("help")
 class HelpScene(Scene):
     def __init__(self, app, rs: Ruleset, back: Scene):
         super().__init__(app)

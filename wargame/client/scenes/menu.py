@@ -21,7 +21,7 @@ from ...ruleset import RulesetError, load_ruleset
 from ...ruleset.loader import rulesets_home
 from ...ruleset.model import Ruleset
 from .. import palette as P
-from ..app import Scene
+from ..app import Scene, register
 from ..text import esc
 
 CONTROLLER_CHOICES = [("Human", "human"), ("Bot (doctrine)", "doctrine"), ("Bot (random)", "random")]
@@ -48,6 +48,7 @@ def describe_save(path: Path) -> str:
     return f"{path.stem}   ({when})"
 
 
+@register("menu")
 class MenuScene(Scene):
     def __init__(self, app, *, offer_resume: bool = False):
         super().__init__(app)
@@ -286,7 +287,6 @@ class MenuScene(Scene):
     def start_game(self) -> None:
         from ...persist import Autosaver, SavedGame
         from ..session import Session
-        from .game import GameScene
 
         if self.rs is None:
             return
@@ -294,13 +294,11 @@ class MenuScene(Scene):
         game, events = SavedGame.new(self.rs, seed=seed, scenario=self.scenario, seats=self.seats(),
                                      title=f"{self.rs.scenario(self.scenario).name}, seed {seed}")
         session = Session.start(game, events, autosaver=Autosaver(self.app.saves_dir))
-        self.app.switch(GameScene(self.app, session))
+        self.app.open("game", session)
 
     def load_and_play(self, path: Path) -> None:
         from ...persist import Autosaver
         from ..session import Session
-        from .game import GameScene
-        from .replay import ReplayScene
 
         try:
             game = load_save(path)
@@ -308,10 +306,10 @@ class MenuScene(Scene):
             self._fail(str(exc))
             return
         if game.state.outcome is not None or "history" in game.header.seats.values():
-            self.app.switch(ReplayScene(self.app, game, path=path))  # finished or historical: watch it
+            self.app.open("replay", game, path=path)  # finished or historical: watch it
             return
         session = Session.resume(game, autosaver=Autosaver(self.app.saves_dir))
-        self.app.switch(GameScene(self.app, session, resumed=True))
+        self.app.open("game", session, resumed=True)
 
     def load_selected(self) -> None:
         if self.selected_save is None:
@@ -334,25 +332,22 @@ class MenuScene(Scene):
         self.open_replay(path)
 
     def open_replay(self, path: Path) -> None:
-        from .replay import ReplayScene
 
         try:
             game = load_save(path)
         except SaveError as exc:
             self._fail(str(exc))
             return
-        self.app.switch(ReplayScene(self.app, game, path=path))
+        self.app.open("replay", game, path=path)
 
     def open_help(self) -> None:
-        from .help import HelpScene
 
         rs = self.rs if self.rs is not None else load_ruleset("default")
-        self.app.switch(HelpScene(self.app, rs, back=self))
+        self.app.open("help", rs, back=self)
 
     def open_save_manager(self) -> None:
-        from .saves import SaveManagerScene
 
-        self.app.switch(SaveManagerScene(self.app, back=self))
+        self.app.open("saves", back=self)
 
     def _fail(self, message: str) -> None:
         w, h = self.app.size

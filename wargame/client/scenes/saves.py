@@ -11,12 +11,13 @@ import pygame_gui
 from pygame_gui.elements import UIButton, UILabel, UISelectionList, UITextBox, UITextEntryLine, UIWindow
 
 from .. import palette as P
-from ..app import Scene
+from ..app import Scene, register
 from ..confirm import Confirm
 from ..saves import SaveEntry, SaveFileProblem, delete_save, entry_details, entry_label, list_saves, rename_save
 from ..text import esc
 
 
+@register("saves")
 class SaveManagerScene(Scene):
     def __init__(self, app, back):
         super().__init__(app)
