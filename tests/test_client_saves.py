@@ -54,7 +54,10 @@ def hostile_files(folder):
         (folder / f"{name}.wgsave").write_bytes(blob)
     os.mkfifo(folder / "fifo.wgsave")
     (folder / "folder.wgsave").mkdir()
-    return {**{k: why for k, (_, why) in cases.items()}, "fifo": "named pipe", "folder": "folder"}
+    (folder / "device.wgsave").symlink_to("/dev/zero")  # endless bytes: refused before it is opened
+    (folder / "dangling.wgsave").symlink_to(folder / "nowhere")
+    return {**{k: why for k, (_, why) in cases.items()}, "fifo": "named pipe", "folder": "folder",
+            "device": "character device", "dangling": "no such file"}
 
 
 def test_broken_and_hostile_files_are_listed_as_unreadable_with_their_reason(tmp_path, rs):
@@ -198,3 +201,20 @@ def test_rename_and_delete_helpers(tmp_path):
     with pytest.raises(SaveFileProblem, match="autosaves"):
         rename_save(entry, "autosave-mine")
     assert rename_save(entry, "../../etc/x").name == "etc-x.wgsave"  # no way out of the folder
+
+
+def test_the_menu_starts_beside_links_to_nowhere(tmp_path):
+    """A dangling link named like a save or an autosave stops neither the menu's list nor its
+    offer to resume (both once sorted by a stat that raised)."""
+    (tmp_path / "autosave-0123456789ab-0003.wgsave").symlink_to(tmp_path / "nowhere")
+    (tmp_path / "old.wgsave").symlink_to(tmp_path / "nowhere")
+    app = App((1366, 768), saves_dir=tmp_path, window=False)
+    try:
+        app.switch(MenuScene(app, offer_resume=True))
+        app.pump()
+        assert app.scene.resume_path is None and app.scene.saves == []
+        press(app, pygame.K_m)
+        assert {e.path.name for e in app.scene.saves + app.scene.autosaves} == {
+            "old.wgsave", "autosave-0123456789ab-0003.wgsave"}
+    finally:
+        pygame.display.quit()

@@ -63,7 +63,10 @@ def list_saves(folder: Path) -> tuple[list[SaveEntry], list[SaveEntry]]:
         try:
             modified = path.stat().st_mtime
         except OSError:
-            continue  # gone meanwhile
+            try:  # a link to nowhere: listed as unreadable, so it can be deleted
+                modified = path.lstat().st_mtime
+            except OSError:
+                continue  # gone meanwhile
         found.append((modified, path))
     found.sort(key=lambda mp: (mp[0], mp[1].name), reverse=True)
     saves: list[SaveEntry] = []

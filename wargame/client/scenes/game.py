@@ -715,6 +715,7 @@ class GameScene(Scene):
         return self.confirm.modal_keys()
 
     def leave(self) -> None:
+        self.track_hover = None  # back from help or a briefing, no tip hangs where the pointer was
         if not self.readonly and self.started:
             self.session.autosave_now()
 

@@ -40,11 +40,20 @@ def save_files(folder: Path) -> list[Path]:
     """Save files in `folder`, newest first."""
     if not folder.is_dir():
         return []
-    return sorted(folder.glob(f"*{EXTENSION}"), key=lambda p: p.stat().st_mtime, reverse=True)
+    found = []
+    for path in folder.glob(f"*{EXTENSION}"):
+        try:
+            found.append((path.stat().st_mtime, path))
+        except OSError:
+            continue  # a link to nowhere, or gone meanwhile: the save manager lists it
+    return [p for _, p in sorted(found, key=lambda mp: mp[0], reverse=True)]
 
 
 def describe_save(path: Path) -> str:
-    when = datetime.fromtimestamp(path.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
+    try:
+        when = datetime.fromtimestamp(path.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
+    except OSError:
+        when = "gone"
     return f"{path.stem}   ({when})"
 
 
