@@ -18,6 +18,7 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 import pygame  # noqa: E402
 
 from wargame.client.app import App  # noqa: E402
+from wargame.client.scenes.briefing import BriefingScene  # noqa: E402
 from wargame.client.scenes.game import GameScene  # noqa: E402
 from wargame.client.scenes.gameover import GameOverScene  # noqa: E402
 from wargame.client.scenes.handover import HandoverScene  # noqa: E402
@@ -73,6 +74,11 @@ def main() -> int:
     if isinstance(app.scene, HandoverScene):
         shoot(app, "handover")
         app.scene.ready()
+        app.tick(0.0)
+    if isinstance(app.scene, BriefingScene):  # the seat's first turn: its briefing comes first
+        shoot(app, "briefing")
+        app.scene.proceed()
+        app.tick(0.0)
     strike = next(o for o in scene.options if o.targets and o.action.rung >= 4)
     scene.select_action(strike.action.id)
     shoot(app, "game")

@@ -124,6 +124,57 @@ def game_over(app):
     app.switch(GameOverScene(app, session))
 
 
+def help_screen(app, section="Red lines"):
+    """The glossary from the game screen (F1), at its longest sections."""
+    game_screen(app)
+    app.scene.show_help()
+    app.pump()
+    titles = [s.title for s in app.scene.sections]
+    app.scene.show(titles.index(section))
+
+
+def saves_folder(folder):
+    """Two games' saves and autosaves, a broken file and a hostile one (a FIFO)."""
+    import os
+
+    from wargame.persist import Autosaver, save_game
+
+    rs = load_ruleset("default")
+    for i, seats in enumerate(({f: "doctrine" for f in rs.factions},
+                               {f: ("human" if f == "ukraine" else "doctrine") for f in rs.factions})):
+        game, _ = SavedGame.new(rs, seed=20 + i, seats=seats, title=f"Seminar group {i + 1}")
+        save_game(folder / f"seminar-group-{i + 1}-with-a-rather-long-file-name.wgsave", game)
+        Autosaver(folder).save_now(game)
+    (folder / "broken.wgsave").write_bytes(b"WGSAVE\r\n" + b"\x00" * 40)
+    os.mkfifo(folder / "pipe.wgsave")
+
+
+def save_manager(app):
+    """The save manager from the menu (M), with readable, broken and hostile files."""
+    saves_folder(app.saves_dir)
+    app.switch(MenuScene(app))
+    app.pump()
+    app.scene.open_save_manager()
+
+
+def save_manager_rename(app):
+    save_manager(app)
+    app.pump()
+    app.scene.ask_rename()
+
+
+def briefing(app, seat="russia"):
+    """A seat's briefing before its first turn (Russia's has its own red lines and the most text)."""
+    from wargame.client.scenes.briefing import BriefingScene
+
+    rs = load_ruleset("default")
+    game, events = SavedGame.new(rs, seed=5, seats={f: ("human" if f == seat else "doctrine") for f in rs.factions})
+    app.switch(GameScene(app, Session.start(game, events)))
+    for _ in range(3):
+        app.pump()
+    assert isinstance(app.scene, BriefingScene)
+
+
 SCREENS = {
     "menu": lambda app: app.switch(MenuScene(app)),
     "game": game_screen,
@@ -133,6 +184,13 @@ SCREENS = {
     "confirm": confirm,
     "results": results,
     "handover": handover,
+    "help": help_screen,
+    "help_endings": lambda app: help_screen(app, "Endings and payoffs"),
+    "briefing": briefing,
+    "briefing_ukraine": lambda app: briefing(app, "ukraine"),
+    "saves": save_manager,
+    "saves_rename": save_manager_rename,
+    "saves_delete": lambda app: (save_manager(app), app.pump(), app.scene.ask_delete()),
 }
 
 

@@ -9,6 +9,8 @@ import pygame
 import pytest
 
 from wargame.client.app import App
+from wargame.client.briefing import make_briefing
+from wargame.client.scenes.briefing import BriefingScene
 from wargame.client.scenes.game import GameScene
 from wargame.client.scenes.handover import HandoverScene
 from wargame.client.scenes.menu import MenuScene
@@ -77,11 +79,14 @@ def new_session(rs, tmp_path, humans, seed=3, scenario=None):
 
 
 def play_screen(app):
-    """Pass the turn's results and the handover screen, if any, and return the game scene."""
+    """Pass the turn's results, the handover and the briefing, if any, and return the game scene."""
     if isinstance(app.scene, TurnResultsScene):
         sane(app.screen)
         press(app, pygame.K_RETURN)
     if isinstance(app.scene, HandoverScene):
+        sane(app.screen)
+        press(app, pygame.K_RETURN)
+    if isinstance(app.scene, BriefingScene):  # a seat's first turn of a new game
         sane(app.screen)
         press(app, pygame.K_RETURN)
     assert isinstance(app.scene, GameScene), type(app.scene).__name__
@@ -210,6 +215,17 @@ def test_handover_and_seat_screens_show_no_other_seats_secrets(app, rs, tmp_path
             assert not any(n in text for names in names_of.values() for n in names), "the handover names an action"
             assert not any(r.name in text for r in rs.regions.values()), "the handover names a region"
             press(app, pygame.K_RETURN)
+        if isinstance(app.scene, BriefingScene):  # the seat's own: no other seat's resolve
+            b = app.scene.briefing
+            assert b == make_briefing(rs, player_view(rs, session.state, b.seat), b.seat)
+            text = widget_texts(app)
+            for rl in rs.red_lines.values():
+                if rl.owner != b.seat:
+                    assert not any(rl.name in item and "resolve" in item for p in b.parts for item in p.items)
+            assert text.count("true resolve") == sum(1 for rl in rs.red_lines.values()
+                                                     if rl.owner == b.seat and session.state.lines[rl.id].active)
+            press(app, pygame.K_RETURN)
+            continue
         if isinstance(app.scene, TurnResultsScene):  # public results only: no odds, no pressure, no notes
             text = widget_texts(app)
             assert "P(respond)" not in text and "pressure builds" not in text

@@ -9,7 +9,7 @@ os.environ["SDL_AUDIODRIVER"] = "dummy"
 import pygame
 import pytest
 
-from wargame.client import palette
+from wargame.client import app as app_module, palette
 from wargame.client.app import App
 from wargame.client.scenes import game as game_scenes
 from wargame.client.scenes.menu import MenuScene
@@ -321,7 +321,7 @@ FakeGameScene.__name__ = "GameScene"
 
 
 def test_continue_from_turn_17_branches_a_new_game(app, viewer, history, tmp_path, monkeypatch):
-    monkeypatch.setattr(game_scenes, "GameScene", FakeGameScene)
+    monkeypatch.setitem(app_module._SCENES, "game", FakeGameScene)  # scenes open each other by name
     press(app, pygame.K_t)
     type_text(app, "17")
     press(app, pygame.K_RETURN)

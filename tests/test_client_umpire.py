@@ -16,6 +16,7 @@ from pygame_gui.elements import UIButton  # noqa: E402
 
 from wargame.bots import make_bots  # noqa: E402
 from wargame.client.app import App  # noqa: E402
+from wargame.client.scenes.briefing import BriefingScene  # noqa: E402
 from wargame.client.scenes.game import GameScene  # noqa: E402
 from wargame.client.scenes.gameover import GameOverScene  # noqa: E402
 from wargame.client.scenes.handover import HandoverScene  # noqa: E402
@@ -49,6 +50,12 @@ def press(app, key, unicode=""):
     pygame.event.post(pygame.event.Event(pygame.KEYUP, key=key, mod=0, unicode=unicode, scancode=0))
     app.pump()
     settle(app)
+
+
+def past_briefing(app):
+    """Read a seat's first-turn briefing and go on (Enter), if it is on screen."""
+    if isinstance(app.scene, BriefingScene):
+        press(app, pygame.K_RETURN)
 
 
 def settle(app):
@@ -240,6 +247,11 @@ def test_a_session_with_an_umpire_and_four_players(app, rs, tmp_path):
             assert NOTE not in text and RATIONALE not in text
             press(app, pygame.K_RETURN)
             continue
+        if isinstance(app.scene, BriefingScene):
+            text = widget_texts(app)
+            assert NOTE not in text and RATIONALE not in text, "a briefing shows the umpire's words"
+            press(app, pygame.K_RETURN)
+            continue
         scene = app.scene
         if scene.seat == "umpire":  # a crossing this turn: leave it to its owner
             press(app, pygame.K_f)
@@ -347,6 +359,7 @@ def test_a_typed_argument_goes_with_the_order_and_f_stays_a_letter(app, rs, tmp_
     app.switch(GameScene(app, session))
     app.pump()
     app.pump()
+    past_briefing(app)
     scene = app.scene
     assert scene.seat == "ukraine" and scene.phase == "orders"
     press(app, pygame.K_DOWN)
@@ -370,6 +383,7 @@ def test_typing_f_in_the_save_window_does_not_hand_in(app, rs, tmp_path):
     app.switch(GameScene(app, session))
     app.pump()
     app.pump()
+    past_briefing(app)
     press(app, pygame.K_F2)
     type_text(app, "ff")
     assert "ukraine" not in session.state.done

@@ -173,6 +173,38 @@ def write_all_atomic(files: Iterable[tuple[os.PathLike | str, bytes]]) -> None:
         _sync_folder(folder)
 
 
+def rename_new(src: os.PathLike | str, dst: os.PathLike | str) -> None:
+    """Rename a regular file to a name that is not taken; FileExistsError if it is.
+
+    A hard link then an unlink, so a file that appears under `dst` meanwhile is never replaced
+    (os.rename would replace it); where the file system has no hard links, a check then a rename.
+    """
+    src, dst = Path(src), Path(dst)
+    check_regular(src)
+    try:
+        os.link(src, dst, follow_symlinks=False)
+    except FileExistsError:
+        raise
+    except OSError as exc:
+        if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV):
+            raise
+        if os.path.lexists(dst):
+            raise FileExistsError(errno.EEXIST, "a file of that name exists", str(dst)) from None
+        os.rename(src, dst)
+        _sync_folder(_folder(dst))
+        return
+    os.unlink(src)
+    _sync_folder(_folder(dst))
+
+
+def remove_regular(path: os.PathLike | str) -> None:
+    """Delete a regular file (a folder, FIFO or device is refused with NotARegularFile)."""
+    st = os.lstat(path)
+    if not stat.S_ISREG(st.st_mode) and not stat.S_ISLNK(st.st_mode):
+        raise NotARegularFile(kind_of(st.st_mode))
+    os.unlink(path)  # a symbolic link goes, not what it points at
+
+
 def is_our_temp(name: str, suffixes: Iterable[str] = ()) -> bool:
     """Whether a file name is one of our temporary files (for a target ending in `suffixes`)."""
     m = _TEMP_NAME.match(name)

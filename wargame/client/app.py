@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 import pygame
 import pygame_gui
@@ -30,6 +30,32 @@ FRAME_MS = 33  # while a scene animates
 TEXT_ENTRIES = (pygame_gui.elements.UITextEntryLine, pygame_gui.elements.UITextEntryBox)
 # typed at a screen that has gone: after a scene switch these are dropped, not given to the new one
 STALE_AFTER_SWITCH = (pygame.KEYDOWN, pygame.TEXTINPUT)
+
+
+_SCENES: dict[str, type["Scene"]] = {}  # name -> scene class, filled by @register in scenes/
+
+
+def register(name: str):
+    """Class decorator: a scene that others open by name (App.make), so no scene module imports
+    another one and each screen can be replaced or tested alone."""
+    def add(cls: type["Scene"]) -> type["Scene"]:
+        if _SCENES.get(name, cls) is not cls:
+            raise ValueError(f"two scenes registered as {name!r}")
+        _SCENES[name] = cls
+        return cls
+    return add
+
+
+def scene_class(name: str) -> type["Scene"]:
+    """The scene class registered as `name` (importing the scenes package registers them all)."""
+    if name not in _SCENES:
+        import importlib
+
+        importlib.import_module(f"{__package__}.scenes")
+    try:
+        return _SCENES[name]
+    except KeyError:
+        raise KeyError(f"no scene named {name!r}; scenes are {', '.join(sorted(_SCENES))}") from None
 
 
 class Scene:
@@ -98,6 +124,9 @@ class Scene:
     def draw(self, surface: pygame.Surface) -> None:
         """Paint what lies under the widgets. Must not change any game state."""
         surface.fill(P.BACKGROUND)
+
+    def draw_overlay(self, surface: pygame.Surface) -> None:
+        """Paint what lies over the widgets (hover text for drawn things). Must not change game state."""
 
     def leave(self) -> None:
         """Called when another scene replaces this one."""
@@ -189,6 +218,14 @@ class App:
             self.rebuild()
 
     # --- scenes -------------------------------------------------------------------------------
+    def make(self, name: str, *args, **kwargs) -> Any:
+        """A new scene of the kind registered as `name`, for this app."""
+        return scene_class(name)(self, *args, **kwargs)
+
+    def open(self, name: str, *args, **kwargs) -> None:
+        """Switch to a new scene of the kind registered as `name`."""
+        self.switch(self.make(name, *args, **kwargs))
+
     def switch(self, scene: Scene) -> None:
         if self.scene is not None:
             self.scene.leave()
@@ -265,6 +302,8 @@ class App:
         if self.scene is not None:
             self.scene.draw(self.screen)
         self.manager.draw_ui(self.screen)
+        if self.scene is not None:
+            self.scene.draw_overlay(self.screen)
         self.dirty = False
         if self.window:
             pygame.display.flip()

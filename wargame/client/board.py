@@ -181,6 +181,12 @@ class Board:
             self._track_cache = (key, picture)
         surface.blit(self._track_cache[1], rect)
 
+    def track_item_at(self, rect: pygame.Rect, pos: tuple[int, int]) -> tuple[str, Any] | None:
+        """The rung ("rung", level) or red line ("line", id) under `pos` on the track drawn in `rect`."""
+        if not rect.collidepoint(pos):
+            return None
+        return self.track.item_at((pos[0] - rect.x, pos[1] - rect.y))
+
     # --- the title bar ------------------------------------------------------------------------
     def draw_title(self, surface: pygame.Surface, rect: pygame.Rect, left: str, right: str,
                    reserve_right: int = 0) -> None:

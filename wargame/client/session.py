@@ -80,6 +80,8 @@ class Session:
     reviewed: set[tuple] = field(factory=set)
     # the last completed turn whose results the room has been shown (a loaded game: those before it)
     results_shown: int = 0
+    # the seats that have read their briefing (shown before a seat's first turn of a new game)
+    briefed: set[str] = field(factory=set)
 
     @classmethod
     def start(cls, game: SavedGame, events: Sequence[Event] = (), autosaver: Autosaver | None = None,

@@ -53,6 +53,8 @@ class TrackView:
              view: dict[str, Any]) -> None:
         rect = pygame.Rect(rect)
         self.texts: list[tuple[pygame.Rect, pygame.Rect]] = []  # (text drawn, box it belongs in)
+        # (row, "rung" or "line", level or red line id): what the pointer is over, for hover text
+        self.hits: list[tuple[pygame.Rect, str, Any]] = []
         old_clip = surface.get_clip()
         surface.set_clip(rect.clip(old_clip) if old_clip else rect)
         try:
@@ -73,6 +75,13 @@ class TrackView:
             self._draw_lines(surface, lines_rect, lines, line_h, view)
         finally:
             surface.set_clip(old_clip)
+
+    def item_at(self, pos) -> tuple[str, Any] | None:
+        """The rung or red line drawn at `pos` (in the drawn surface's coordinates) at the last draw."""
+        for row, kind, ident in getattr(self, "hits", ()):
+            if row.collidepoint(pos):
+                return kind, ident
+        return None
 
     # -------------------------------------------------------------- ladder
 
@@ -136,6 +145,7 @@ class TrackView:
             self._blit(surface, t, (x_name, rr.centery - t.get_height() // 2),
                        pygame.Rect(x_name, rr.y, rect.right - x_name, rr.height))
             pygame.draw.line(surface, (215, 215, 215), (x_name, rr.bottom - 1), (rect.right, rr.bottom - 1), 1)
+            self.hits.append((pygame.Rect(x_band, rr.y, rect.right - x_band, rr.height), "rung", rung.level))
 
         # Markers left of the ladder: "NOW" arrow at the current rung, "peak" at the peak.
         cur = row_rect(level)
@@ -212,6 +222,7 @@ class TrackView:
             if crossed:
                 t = font(self.fs(14)).render(f"x{crossed}", True, P.OI_VERMILLION)
                 surface.blit(t, (bar.right + 4, y + (line_h - t.get_height()) // 2))
+            self.hits.append((pygame.Rect(rect.x, y, rect.width, line_h), "line", lid))
             y += line_h
         legend = "bar: credibility   x: times crossed"
         if any("resolve" in e for _, e in lines):

@@ -57,5 +57,10 @@ class Autosaver:
 def latest_autosave(folder: Path | str = "saves") -> Path | None:
     """The most recently written autosave, if any (to offer resuming after a crash)."""
     # ties (coarse file-system clocks, quick bot turns) go to the name: a game's later turn sorts later
-    found = sorted(Path(folder).glob(f"{AUTOSAVE_PREFIX}*{EXTENSION}"), key=lambda p: (p.stat().st_mtime, p.name))
-    return found[-1] if found else None
+    found = []
+    for path in Path(folder).glob(f"{AUTOSAVE_PREFIX}*{EXTENSION}"):
+        try:
+            found.append((path.stat().st_mtime, path.name, path))
+        except OSError:
+            continue  # a link to nowhere, or removed meanwhile: nothing to resume
+    return max(found)[2] if found else None

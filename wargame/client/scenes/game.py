@@ -10,7 +10,6 @@ carry the seat's one-line argument (its rationale). With an umpire seated, the u
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
@@ -24,27 +23,27 @@ from ...engine.state import PHASE_ORDERS
 from ...engine.umpire import describe_umpire_input
 from ...persist import EXTENSION, SaveError
 from .. import describe as D, palette as P
-from ..app import Scene
+from ..app import Scene, register
 from ..board import ZOOM_STEP, Board, game_layout, seat_name
 from ..confirm import Confirm
+from ..glossary import line_tip, rung_tip
+from ..hoverbox import draw_tip
 from ..mapview import render_text
+from ..saves import safe_file_name
 from ..session import UMPIRE, OrderOption, Session
 from ..text import esc
 from ..wording import refusal_short, refusal_text
 from .umpire_panel import Desk, UmpirePanel
 
-_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 NOTICE_SECONDS = 8.0  # how long a one-line notice stays over the map
+HELP_TIP = "The glossary: rungs, red lines, credibility, resolve, phases, payoffs."
 ARGUMENT_LIMIT = 200  # a player's argument is one line, as in a matrix game
 # the orders panel (with its argument line) and the umpire's desk take room from the map (at 1280x800)
 ORDERS_PANEL_H = 350
 UMPIRE_PANEL_H = 450
 
 
-def safe_file_name(text: str) -> str:
-    return _UNSAFE.sub("-", text).strip("-.")[:60] or "game"
-
-
+@register("game")
 class GameScene(Scene):
     def __init__(self, app, session: Session, *, resumed: bool = False, seat: str | None = None,
                  readonly_view: dict | None = None, readonly_events=(), readonly_title: str = "",
@@ -59,6 +58,8 @@ class GameScene(Scene):
         self.list_cursor: str | None = None  # the action last picked: Up and Down go on from there
         self.target_index = 0
         self.hover: str | None = None
+        self.track_hover: tuple[str, Any] | None = None  # ("rung", level) or ("line", id) under the pointer
+        self.pointer = (0, 0)
         self.notice = "Resumed from the save." if resumed else ""
         self.readonly = readonly_view is not None  # `wargame render`: a picture, no controls
         self.readonly_events = list(readonly_events)
@@ -100,9 +101,6 @@ class GameScene(Scene):
     def _advance(self, first: bool = False) -> None:
         """Let bots move, then show the next person's screen (after a handover if needed). A turn
         that has just resolved shows its results to the room first."""
-        from .handover import HandoverScene
-        from .results import TurnResultsScene
-
         moves = self.session.play_bots()
         if moves:
             self.notice = f"Bots made {len(moves)} move(s); their visible effects are in the log."
@@ -110,10 +108,9 @@ class GameScene(Scene):
             self.notice = self.session.autosave_problem
         resolved = self.session.newly_resolved()
         if self.session.over:
-            from .gameover import GameOverScene
 
-            end = GameOverScene(self.app, self.session)
-            self.app.switch(TurnResultsScene(self.app, self.session, resolved, then=end) if resolved else end)
+            end = self.app.make("gameover", self.session)
+            self.app.switch(self.app.make("results", self.session, resolved, then=end) if resolved else end)
             return
         nxt = self.session.human_to_act()
         if nxt is None:  # cannot happen while the game runs: someone must be waiting
@@ -126,14 +123,30 @@ class GameScene(Scene):
         self._refresh()
         many_people = len(self.session.people()) > 1
         if resolved:
-            after = HandoverScene(self.app, self) if many_people and (changed or first) else self
-            self.app.switch(TurnResultsScene(self.app, self.session, resolved, then=after))
+            after = self.app.make("handover", self) if many_people and (changed or first) else self
+            self.app.open("results", self.session, resolved, then=after)
         elif many_people and (changed or first):
-            self.app.switch(HandoverScene(self.app, self))
-        elif self.app.scene is not self:
-            self.app.switch(self)
+            self.app.open("handover", self)
+        elif self.app.scene is not self or self.needs_briefing():
+            self.app.switch(self.seat_screen())
         else:
             self.app.rebuild()
+
+    def needs_briefing(self) -> bool:
+        """A person at a faction's seat who has not read the briefing, before the first turn ends."""
+        s, seat = self.session, self.seat
+        return (not self.readonly and seat is not None and seat in self.rs.factions and s.is_human(seat)
+                and seat not in s.briefed and s.game.turns == 0)
+
+    def seat_screen(self) -> Scene:
+        """What the seat sees first once it has the computer: its briefing, if due, else this screen."""
+
+        return self.app.make("briefing", self) if self.needs_briefing() else self
+
+    def show_briefing(self) -> None:
+
+        if self.seat in self.rs.factions:
+            self.app.open("briefing", self, again=True)
 
     @property
     def acting_seat(self) -> str:
@@ -161,6 +174,7 @@ class GameScene(Scene):
 
     # --- widgets ------------------------------------------------------------------------------
     def build(self) -> None:
+        self.list_items: list | None = None  # set again only if this build makes the orders list
         if self.view is None:
             return
         if self.readonly:
@@ -195,8 +209,11 @@ class GameScene(Scene):
                         tooltip="Back to the main menu (the game is autosaved every turn).")
             self.button((t.right - 2 * bw - px(10), t.y + px(4), bw, bh), "Save [F2]", self.open_save_window,
                         key=pygame.K_F2, tooltip="Save the game under a name of your choice.")
+            self.button((t.right - 3 * bw - px(16), t.y + px(4), bw, bh), "Help [F1]", self.show_help,
+                        key=pygame.K_F1, tooltip=HELP_TIP)
             self._build_phase_panel(L["orders"])
             self._bind_map_keys()
+            self.bind(pygame.K_b, self.show_briefing)
             if self.save_window is not None:
                 self.save_window = None
                 self.open_save_window()
@@ -251,18 +268,9 @@ class GameScene(Scene):
         self.action_list = UISelectionList(pygame.Rect(pad, pad + head_h, list_w, body_h), items, m,
                                            container=panel, default_selection=self._selected_item(items))
         self._scroll_to_selected(items)
-        option = self._selected_option()
-        blocked = self._selected_unavailable()
-        if option is not None:
-            detail = D.action_html(self.rs, self.view, self.acting_seat, option)
-        elif blocked is not None:
-            detail = D.unavailable_html(self.rs, self.view, self.acting_seat, blocked,
-                                        refusal_text(self.rs, blocked.action, blocked.refusal))
-        else:
-            detail = ("Choose an action in the list (Up/Down keys or a click). Its cost, escalation and the "
-                      "red lines it touches appear here. Greyed actions cannot be ordered now: choose one to see why.")
+        self.list_items = items
         detail_rect = pygame.Rect(pad * 2 + list_w, pad, rect.width - list_w - 3 * pad, body_h + head_h)
-        self.detail = UITextBox(detail, detail_rect, m, container=panel)
+        self.detail = UITextBox(self._detail_html(), detail_rect, m, container=panel)
         y = pad + head_h + body_h + px(6)
         label_w = min(rect.width // 3, round(158 * self.app.ui_scale))  # follows the text size
         UILabel(pygame.Rect(pad, y, label_w, px(32)), "Argument (optional):", m, container=panel)
@@ -275,10 +283,9 @@ class GameScene(Scene):
         UITextBox(self._picks_html(), pygame.Rect(pad, y, rect.width - 2 * pad, picks_h), m, container=panel)
         y += picks_h + px(6)
         bw = (rect.width - 4 * pad) // 3
-        can_add = option is not None and (not option.targets or self._current_target() is not None)
-        self.button((pad, y, bw, row_h), "Pick order [Enter]", self.pick_selected, key=pygame.K_RETURN,
-                    container=panel, enabled=can_add,
-                    tooltip="Add the chosen action (and target) to this turn's orders.")
+        self.pick_button = self.button((pad, y, bw, row_h), "Pick order [Enter]", self.pick_selected,
+                                       key=pygame.K_RETURN, container=panel, enabled=self._can_add(),
+                                       tooltip="Add the chosen action (and target) to this turn's orders.")
         self.button((2 * pad + bw, y, bw, row_h), "Undo pick [Backspace]", self.undo_pick, key=pygame.K_BACKSPACE,
                     container=panel, enabled=bool(self.picks), tooltip="Take back the last picked order.")
         self.button((3 * pad + 2 * bw, y, bw, row_h), "Hand in orders [F]", self.hand_in, key=pygame.K_f,
@@ -395,6 +402,48 @@ class GameScene(Scene):
     def _selected_option(self):
         return next((o for o in self.options if o.action.id == self.selected), None)
 
+    def _can_add(self) -> bool:
+        option = self._selected_option()
+        return option is not None and (not option.targets or self._current_target() is not None)
+
+    def _detail_html(self) -> str:
+        option, blocked = self._selected_option(), self._selected_unavailable()
+        if option is not None:
+            return D.action_html(self.rs, self.view, self.acting_seat, option)
+        if blocked is not None:
+            return D.unavailable_html(self.rs, self.view, self.acting_seat, blocked,
+                                      refusal_text(self.rs, blocked.action, blocked.refusal))
+        return ("Choose an action in the list (Up/Down keys or a click). Its cost, escalation and the "
+                "red lines it touches appear here. Greyed actions cannot be ordered now: choose one to see why.")
+
+    def _show_selection(self) -> bool:
+        """Show a new choice in the orders panel in place: the list's highlight, the detail box and
+        the Pick button. Rebuilding every widget took most of a second at 1920x1080 (bench/client.py).
+        False if the panel is not on screen (the caller rebuilds)."""
+        items = getattr(self, "list_items", None)
+        action_list = getattr(self, "action_list", None)
+        if items is None or action_list is None or action_list.ui_manager is not self.manager \
+                or self.phase != "orders":
+            return False
+        for item in action_list.item_list:
+            want = self.item_actions.get(item["text"]) == self.selected
+            if item["selected"] != want:
+                item["selected"] = want
+                button = item.get("button_element")
+                if button is not None:
+                    button.select() if want else button.unselect()
+        self._scroll_to_selected(items)
+        self.detail.set_text(self._detail_html())
+        can_add = self._can_add()
+        if can_add:
+            self.pick_button.enable()
+            self.bind(pygame.K_RETURN, self.pick_selected)
+        else:
+            self.pick_button.disable()
+            self.keys.pop(pygame.K_RETURN, None)  # as a disabled button has no key
+        self.app.dirty = True
+        return True
+
     def _selected_unavailable(self):
         return next((u for u in self.unavailable if u.action.id == self.selected), None)
 
@@ -456,7 +505,8 @@ class GameScene(Scene):
 
     def select_action(self, action_id: str | None) -> None:
         self.selected, self.target_index = action_id, 0
-        self.app.rebuild()
+        if not self._show_selection():
+            self.app.rebuild()
 
     def move_selection(self, step: int) -> None:
         # the actions it may order, then the greyed ones (choosing one shows why it is not possible)
@@ -547,10 +597,13 @@ class GameScene(Scene):
 
     def show_last_results(self) -> None:
         """The last resolved turn's results again (public only); Continue comes back here."""
-        from .results import TurnResultsScene
 
         if self.session.game.turns >= 1:
-            self.app.switch(TurnResultsScene(self.app, self.session, self.session.game.turns, then=self))
+            self.app.open("results", self.session, self.session.game.turns, then=self)
+
+    def show_help(self) -> None:
+
+        self.app.open("help", self.rs, back=self)
 
     def vote(self, order_index: int, approve: bool) -> None:
         self._give(Vote(self.acting_seat, order_index, approve))
@@ -647,9 +700,8 @@ class GameScene(Scene):
                          "you can resume it from the menu.", "Leave", self.leave_to_menu)
 
     def leave_to_menu(self) -> None:
-        from .menu import MenuScene
 
-        self.app.switch(MenuScene(self.app))
+        self.app.open("menu")
 
     def request_quit(self) -> bool:
         """The window's close button: ask before quitting a game in progress (a second close quits)."""
@@ -663,6 +715,7 @@ class GameScene(Scene):
         return self.confirm.modal_keys()
 
     def leave(self) -> None:
+        self.track_hover = None  # back from help or a briefing, no tip hangs where the pointer was
         if not self.readonly and self.started:
             self.session.autosave_now()
 
@@ -694,6 +747,8 @@ class GameScene(Scene):
             self.hover = None
         elif event.type == pygame.MOUSEMOTION:
             self.hover = self.board.region_at(self.layout["map"], event.pos)
+            self.track_hover = self.board.track_item_at(self.layout["track"], event.pos)
+            self.pointer = event.pos
         elif event.type == pygame.MOUSEBUTTONUP and event.button == 1 and self.phase == "orders":
             rid = self.board.region_at(self.layout["map"], event.pos)
             o = self._selected_option()
@@ -718,10 +773,14 @@ class GameScene(Scene):
         v = self.view
         left = self.readonly_title or f"{v['date']}  Turn {v['turn']}  {v['phase'].capitalize()}"
         right = f"Cohesion {v['cohesion']}   Seat: {seat_name(self.rs, v['seat'])}"
-        reserve = 0 if self.readonly else 2 * self.title_button_w + self.app.px(18)
+        reserve = 0 if self.readonly else 3 * self.title_button_w + self.app.px(24)
         self.board.draw_title(surface, L["title"], left, right, reserve_right=reserve)
         self._draw_hover(surface)
         self._draw_notice(surface)
+
+    def draw_overlay(self, surface: pygame.Surface) -> None:
+        # over the widgets: the tip may reach across the orders panel
+        self._draw_track_tip(surface)
 
     def _draw_hover(self, surface: pygame.Surface) -> None:
         if self.hover is None:
@@ -738,6 +797,22 @@ class GameScene(Scene):
         for p in pictures:
             surface.blit(p, (box.x + 8, y))
             y += p.get_height()
+
+    def track_tip(self) -> list[str]:
+        """The hover text for the rung or red line under the pointer (from the seat's view only)."""
+        if self.track_hover is None or self.view is None:
+            return []
+        kind, ident = self.track_hover
+        if kind == "rung":
+            return rung_tip(self.rs, ident)
+        return line_tip(self.rs, ident, self.view.get("red_lines", {}).get(ident, {}))
+
+    def _draw_track_tip(self, surface: pygame.Surface) -> None:
+        lines = self.track_tip()
+        if lines:
+            width = max(self.app.px(320), self.app.tx(380))
+            draw_tip(surface, lines, max(14, self.app.tx(18)), min(width, surface.get_width() // 2),
+                     self.pointer, surface.get_rect())
 
     def _draw_notice(self, surface: pygame.Surface) -> None:
         if not self.notice:

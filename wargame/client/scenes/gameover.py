@@ -20,7 +20,7 @@ from ...engine.inputs import UMPIRE_FORCING
 from ...engine.umpire import describe_umpire_input
 from ...persist import EXTENSION
 from .. import palette as P
-from ..app import Scene
+from ..app import Scene, register
 from ..board import seat_name
 from ..chart import draw_escalation_chart, ui_font
 from ..text import esc, title_case_id
@@ -173,6 +173,7 @@ def arguments_html(rs, logged, month_of) -> str:
 
 # --- the scene --------------------------------------------------------------------------------
 
+@register("gameover")
 class GameOverScene(Scene):
     def __init__(self, app, session):
         super().__init__(app)
@@ -310,18 +311,11 @@ class GameOverScene(Scene):
         self.app.rebuild()
 
     def open_replay(self) -> None:
-        try:
-            from .replay import ReplayScene
-        except ImportError:
-            self.notice = "The replay viewer is not available in this build."
-            self.app.rebuild()
-            return
-        self.app.switch(ReplayScene(self.app, self.session.game, path=self.saved_path))
+        self.app.open("replay", self.session.game, path=self.saved_path)
 
     def main_menu(self) -> None:
-        from .menu import MenuScene
 
-        self.app.switch(MenuScene(self.app))
+        self.app.open("menu")
 
     # --- drawing (reads only) -----------------------------------------------------------------
     def draw(self, surface: pygame.Surface) -> None:

@@ -11,7 +11,7 @@ import pygame
 from pygame_gui.elements import UILabel
 
 from .. import palette as P
-from ..app import Scene
+from ..app import Scene, register
 from ..board import seat_name
 from ..session import UMPIRE
 
@@ -27,6 +27,7 @@ _UMPIRE_WORDS = {
 }
 
 
+@register("handover")
 class HandoverScene(Scene):
     def __init__(self, app, game_scene):
         super().__init__(app)
@@ -57,7 +58,7 @@ class HandoverScene(Scene):
         self.bind(pygame.K_SPACE, self.ready)
 
     def ready(self) -> None:
-        self.app.switch(self.game_scene)
+        self.app.switch(self.game_scene.seat_screen())
 
     def draw(self, surface: pygame.Surface) -> None:
         surface.fill(P.TITLE_BAR)

@@ -21,7 +21,7 @@ from ...ruleset import RulesetError, load_ruleset
 from ...ruleset.loader import rulesets_home
 from ...ruleset.model import Ruleset
 from .. import palette as P
-from ..app import Scene
+from ..app import Scene, register
 from ..text import esc
 
 CONTROLLER_CHOICES = [("Human", "human"), ("Bot (doctrine)", "doctrine"), ("Bot (random)", "random")]
@@ -40,14 +40,24 @@ def save_files(folder: Path) -> list[Path]:
     """Save files in `folder`, newest first."""
     if not folder.is_dir():
         return []
-    return sorted(folder.glob(f"*{EXTENSION}"), key=lambda p: p.stat().st_mtime, reverse=True)
+    found = []
+    for path in folder.glob(f"*{EXTENSION}"):
+        try:
+            found.append((path.stat().st_mtime, path))
+        except OSError:
+            continue  # a link to nowhere, or gone meanwhile: the save manager lists it
+    return [p for _, p in sorted(found, key=lambda mp: mp[0], reverse=True)]
 
 
 def describe_save(path: Path) -> str:
-    when = datetime.fromtimestamp(path.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
+    try:
+        when = datetime.fromtimestamp(path.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
+    except OSError:
+        when = "gone"
     return f"{path.stem}   ({when})"
 
 
+@register("menu")
 class MenuScene(Scene):
     def __init__(self, app, *, offer_resume: bool = False):
         super().__init__(app)
@@ -173,7 +183,7 @@ class MenuScene(Scene):
         y += tx(46) + px(12)
         self.saves = save_files(self.app.saves_dir)
         items: list[str | tuple[str, str]] = [describe_save(p) for p in self.saves]
-        list_h = rect.height - y - 2 * tx(40) - px(40)
+        list_h = rect.height - y - 3 * tx(40) - px(50)
         list_top = y
         self.save_list = UISelectionList(pygame.Rect(x, y, cw, list_h), items, m, container=panel)
         y += list_h + px(8)
@@ -182,6 +192,11 @@ class MenuScene(Scene):
                     container=panel, tooltip="Continue the selected game where it stopped.")
         self.button(pygame.Rect(x + half + px(10), y, half, tx(40)), "Open as replay  [R]", self.replay_selected,
                     key=pygame.K_r, container=panel, tooltip="Watch the selected game turn by turn.")
+        y += tx(40) + px(10)
+        self.button(pygame.Rect(x, y, half, tx(40)), "Manage saves  [M]", self.open_save_manager, key=pygame.K_m,
+                    container=panel, tooltip="Rename or delete saves; see each save's scenario, turn, seats and date.")
+        self.button(pygame.Rect(x + half + px(10), y, half, tx(40)), "Help  [F1]", self.open_help, key=pygame.K_F1,
+                    container=panel, tooltip="The glossary: rungs, red lines, credibility, resolve, phases, payoffs.")
         y += tx(40) + px(10)
         self.button(pygame.Rect(x, y, cw, tx(40)), "Quit  [Esc]", self.app.quit, key=pygame.K_ESCAPE, container=panel)
         if not self.saves:
@@ -281,7 +296,6 @@ class MenuScene(Scene):
     def start_game(self) -> None:
         from ...persist import Autosaver, SavedGame
         from ..session import Session
-        from .game import GameScene
 
         if self.rs is None:
             return
@@ -289,13 +303,11 @@ class MenuScene(Scene):
         game, events = SavedGame.new(self.rs, seed=seed, scenario=self.scenario, seats=self.seats(),
                                      title=f"{self.rs.scenario(self.scenario).name}, seed {seed}")
         session = Session.start(game, events, autosaver=Autosaver(self.app.saves_dir))
-        self.app.switch(GameScene(self.app, session))
+        self.app.open("game", session)
 
     def load_and_play(self, path: Path) -> None:
         from ...persist import Autosaver
         from ..session import Session
-        from .game import GameScene
-        from .replay import ReplayScene
 
         try:
             game = load_save(path)
@@ -303,10 +315,10 @@ class MenuScene(Scene):
             self._fail(str(exc))
             return
         if game.state.outcome is not None or "history" in game.header.seats.values():
-            self.app.switch(ReplayScene(self.app, game, path=path))  # finished or historical: watch it
+            self.app.open("replay", game, path=path)  # finished or historical: watch it
             return
         session = Session.resume(game, autosaver=Autosaver(self.app.saves_dir))
-        self.app.switch(GameScene(self.app, session, resumed=True))
+        self.app.open("game", session, resumed=True)
 
     def load_selected(self) -> None:
         if self.selected_save is None:
@@ -329,14 +341,22 @@ class MenuScene(Scene):
         self.open_replay(path)
 
     def open_replay(self, path: Path) -> None:
-        from .replay import ReplayScene
 
         try:
             game = load_save(path)
         except SaveError as exc:
             self._fail(str(exc))
             return
-        self.app.switch(ReplayScene(self.app, game, path=path))
+        self.app.open("replay", game, path=path)
+
+    def open_help(self) -> None:
+
+        rs = self.rs if self.rs is not None else load_ruleset("default")
+        self.app.open("help", rs, back=self)
+
+    def open_save_manager(self) -> None:
+
+        self.app.open("saves", back=self)
 
     def _fail(self, message: str) -> None:
         w, h = self.app.size

@@ -24,7 +24,7 @@ from ...engine.umpire import describe_umpire_input
 from ...persist import Autosaver, SavedGame, SaveError, branch
 from ...persist.game import turn_events, umpire_in_record
 from .. import palette as P
-from ..app import Scene
+from ..app import Scene, register
 from ..board import ZOOM_STEP, Board, seat_name
 from ..mapview import font
 from ..text import esc
@@ -38,6 +38,7 @@ CONTROL_NAMES = {"russia": "Held by Russia", "ukraine": "Held by Ukraine", "cont
 COUNTRY_NAMES = {"nato": "NATO member", "belarus": "Belarus", "moldova": "Moldova", "sea": "Sea"}
 
 
+@register("replay")
 class ReplayScene(Scene):
     def __init__(self, app, game: SavedGame, *, path: Path | None = None):
         super().__init__(app)
@@ -369,9 +370,8 @@ class ReplayScene(Scene):
             self.message_window.kill()
             self.message_window = None
             return
-        from .menu import MenuScene
 
-        self.app.switch(MenuScene(self.app))
+        self.app.open("menu")
 
     def continue_here(self) -> None:
         self.pause()
@@ -450,7 +450,6 @@ class ReplayScene(Scene):
 
     def start_branch(self) -> None:
         from ..session import Session
-        from .game import GameScene
 
         seats = dict(self.choosing or {})
         try:
@@ -462,7 +461,7 @@ class ReplayScene(Scene):
         # the players start with the news of the turn they take over from, each seeing only their own
         events = self._events.get(self.turn) or (turn_events(self.game, self.turn) if self.turn >= 1 else [])
         session = Session.start(new, list(events), autosaver=Autosaver(self.app.saves_dir))
-        self.app.switch(GameScene(self.app, session))
+        self.app.open("game", session)
 
     def _fail(self, title: str, message: str) -> None:
         w, h = self.app.size

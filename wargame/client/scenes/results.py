@@ -14,7 +14,7 @@ from ...engine import month_label
 from ...persist import SaveError
 from ...persist.game import turn_events
 from .. import palette as P
-from ..app import Scene
+from ..app import Scene, register
 from ..chart import draw_escalation_chart
 from ..results import headline, results_html, turn_results
 from ..theme import RESULTS_FONT, font_size
@@ -35,6 +35,7 @@ def results_of(session, turn: int):
     return turn_results(rs, events, turn, month_label(rs, game.state, turn), before, after)
 
 
+@register("results")
 class TurnResultsScene(Scene):
     def __init__(self, app, session, turn: int, then: Scene):
         super().__init__(app)
