@@ -17,12 +17,18 @@ also keeps the legal-orders cost table (remembered by the lines dict's identity)
 
 from __future__ import annotations
 
+import operator
+
 from attrs import fields
 
 from .events import UMPIRE
 from .legal import voter_for
-from .state import GameState, LineState, OrderRec, _copy_with, replace, replace_crossing
+from .state import _GAME_FIELDS, GameState, LineState, OrderRec, _copy_with, replace_crossing
 
+# the fields in __init__'s order: all of a state's values at once, and attrs' generated __init__
+# (faster than state.replace's loop; the seat state is made at every decision of every bot game)
+_ALL = operator.attrgetter(*_GAME_FIELDS)
+_INDEX = {name: i for i, name in enumerate(_GAME_FIELDS)}
 _LINE_FIELDS = tuple(f.name for f in fields(LineState))
 _ORDER_FIELDS = tuple(f.name for f in fields(OrderRec))
 # (id(rs), id(lines), seat) -> (rs, lines, redacted lines): a few entries, checked by identity
@@ -34,7 +40,7 @@ _BLANK_ORDERS: dict[str, OrderRec] = {}
 def seat_state(rs, st: GameState, seat: str) -> GameState:
     """The state as `seat` may know it (the umpire: all but the random generator and the seed)."""
     if seat == UMPIRE:
-        return replace(st, rng=0, seed=0)
+        return _replace(st, {"rng": 0, "seed": 0})
     changes: dict = {"rng": 0, "seed": 0, "lines": _lines(rs, st.lines, seat)}
     if st.orders:
         changes["orders"] = tuple(
@@ -61,7 +67,14 @@ def seat_state(rs, st: GameState, seat: str) -> GameState:
         changes["notes"] = tuple(n for n in st.notes if n.published)
     if st.scheduled:
         changes["scheduled"] = ()
-    return replace(st, **changes)
+    return _replace(st, changes)
+
+
+def _replace(st: GameState, changes: dict) -> GameState:
+    values = list(_ALL(st))
+    for name, value in changes.items():
+        values[_INDEX[name]] = value
+    return GameState(*values)
 
 
 def _blank_order(faction: str) -> OrderRec:
