@@ -31,7 +31,7 @@ sys.path.insert(0, str(REPO))
 
 import msgpack  # noqa: E402
 
-from wargame.bots import make_bots  # noqa: E402
+from wargame.bots import decide, make_bots  # noqa: E402
 from wargame.engine import EndOrders, React, Vote, seats_to_act, state_hash  # noqa: E402
 from wargame.engine.state import (  # noqa: E402
     PHASE_CONSENSUS,
@@ -90,7 +90,7 @@ def play_long(rs, bots, seed: int, turns: int):
     per_turn, spent, done = [], 0.0, game.turns
     while game.state.outcome is None:
         seat = seats_to_act(rs, game.state)[0]
-        inp = players[seat].choose(rs, game.state, seat)
+        inp = decide(players[seat], rs, game.state, seat)
         start = time.perf_counter()
         game.apply(inp)
         spent += time.perf_counter() - start

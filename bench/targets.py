@@ -20,7 +20,7 @@ from collections import Counter
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
-from wargame.bots import make_bots  # noqa: E402
+from wargame.bots import decide, make_bots  # noqa: E402
 from wargame.engine import apply, new_game, seats_to_act  # noqa: E402
 from wargame.engine.events import EventKind as K  # noqa: E402
 from wargame.ruleset import load_ruleset  # noqa: E402
@@ -48,7 +48,7 @@ def play(task: tuple[int, str | None]) -> dict:
     intervention_turns: list[int] = []
     while st.outcome is None:
         seat = seats_to_act(rs, st)[0]
-        st, events = apply(rs, st, bots[seat].choose(rs, st, seat))
+        st, events = apply(rs, st, decide(bots[seat], rs, st, seat))
         for e in events:
             if e.kind in (K.RESPONSE, K.UNANSWERED) and rs.red_lines[e.data["red_line"]].owner == "russia":
                 crossings += 1

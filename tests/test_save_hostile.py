@@ -430,3 +430,47 @@ def lying_saves(draw) -> bytes:
 @given(blob=lying_saves())
 def test_property_a_save_that_lies_gives_only_save_errors(blob):
     use_everywhere(blob)  # any exception but SaveError fails the test
+
+
+# the codec itself (the network's inputs and states never pass through the file decoder)
+_finite = st.one_of(st.integers(-10, 10), st.floats(allow_nan=False, allow_infinity=False), st.text(max_size=5))
+_non_finite = st.sampled_from([math.nan, math.inf, -math.inf])
+
+
+def _with(value):
+    """Effect tables with `value` somewhere inside: at the top level or nested in a list or map."""
+    return st.tuples(st.dictionaries(st.text(max_size=5), _finite, max_size=3),
+                     st.text(max_size=5),
+                     st.sampled_from(["top", "list", "map"])).map(
+        lambda t: [{**t[0], t[1]: value if t[2] == "top" else [1, value] if t[2] == "list" else {"x": value}}])
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_a_free_inject_with_a_non_finite_number_is_refused_by_the_codec(data):
+    from wargame.persist.codec import input_from_data
+
+    effects = data.draw(_non_finite.flatmap(_with))
+    raw = {"kind": "free_inject", "name": "n", "description": "", "effects": effects, "rationale": "r"}
+    with pytest.raises(ValueError, match="not finite") as info:
+        input_from_data(raw)
+    assert "\n" not in str(info.value)
+
+
+@settings(max_examples=30, deadline=None)
+@given(effects=st.lists(st.dictionaries(st.text(max_size=5), _finite, max_size=3), min_size=1, max_size=3))
+def test_a_free_inject_with_finite_numbers_passes_the_codec(effects):
+    from wargame.engine import FreeInject
+    from wargame.persist.codec import input_from_data
+
+    raw = {"kind": "free_inject", "name": "n", "description": "", "effects": effects, "rationale": "r"}
+    assert isinstance(input_from_data(raw), FreeInject)
+
+
+@pytest.mark.parametrize("value", [math.nan, math.inf])
+def test_a_non_finite_float_field_is_refused_by_the_codec(value):
+    from wargame.persist.codec import input_from_data
+
+    raw = {"kind": "set_credibility", "red_line": "x", "credibility": value, "active": True, "rationale": "r"}
+    with pytest.raises(ValueError, match="not finite"):
+        input_from_data(raw)

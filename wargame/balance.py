@@ -20,12 +20,13 @@ import sys
 import time
 from typing import Callable
 
-from .bots import make_bots
+from .bots import decide, make_bots
 from .bots.doctrine import DoctrineBot
 from .bots.probes import REPEAT, Probe, ProbeBot, probes_for
 from .bots.runner import MAX_DECISIONS
 from .engine import apply, final_scores, new_game, seats_to_act
 from .engine.legal import legal_orders
+from .engine.redact import seat_state
 from .engine.state import PHASE_ORDERS
 from .engine.turn import TURN_LIMIT
 from .simulate import _chunks, _default_signals, ruleset_for
@@ -42,7 +43,7 @@ def _play_on(rs, st, bots: dict, on_events=None, decisions: int = 0):
     """Play from `st` to the end; returns the final state."""
     while st.outcome is None:
         seat = seats_to_act(rs, st)[0]
-        st, events = apply(rs, st, bots[seat].choose(rs, st, seat))
+        st, events = apply(rs, st, decide(bots[seat], rs, st, seat))
         if on_events:
             on_events(events)
         decisions += 1
@@ -138,16 +139,17 @@ def play_seed(rs, seed: int, probes: list[Probe], scenario: str | None = None) -
     while st.outcome is None:
         seat = seats_to_act(rs, st)[0]
         mine = waiting.get(seat)
+        seen = seat_state(rs, st, seat)  # what the seat's bot (and its lookouts) may read
         if mine:
-            pairs = (legal_orders(rs, st, seat) if st.phase == PHASE_ORDERS
+            pairs = (legal_orders(rs, seen, seat) if st.phase == PHASE_ORDERS
                      and any(probes[i].kind == REPEAT for i in mine) else None)
-            took = [i for i in mine if lookouts[i].wants(rs, st, seat, pairs) is not None]
+            took = [i for i in mine if lookouts[i].wants(rs, seen, seat, pairs) is not None]
             if took:
                 snaps[decisions] = (st, {f: b.rng.getstate() for f, b in bots.items()})
                 for i in took:
                     starts[i] = decisions
                 waiting[seat] = [i for i in mine if starts[i] is None]
-        st, events = apply(rs, st, bots[seat].choose(rs, st, seat))
+        st, events = apply(rs, st, bots[seat].choose(rs, seen, seat))
         decisions += 1
         keep(events)
         if decisions > MAX_DECISIONS:

@@ -718,7 +718,7 @@ def cmd_play_terminal(args) -> int:
     import random
 
     from . import debrief as D
-    from .bots import make_bots
+    from .bots import decide, make_bots
     from .engine import month_label, seats_to_act
     from .persist import Autosaver, SavedGame, saves_home
 
@@ -746,7 +746,7 @@ def cmd_play_terminal(args) -> int:
         if st.outcome is not None:
             break
         seat = seats_to_act(rs, st)[0]
-        events = game.apply(bots[seat].choose(rs, st, seat))
+        events = game.apply(decide(bots[seat], rs, st, seat))
         st = game.state
     print(f"\nOutcome: {D.headline(rs, st.outcome)}, after {st.turn} turn(s); peak escalation {st.peak}.")
     for reason in D.why(rs, st):

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
 from . import strict_json
-from .bots import make_bots
+from .bots import decide, make_bots
 from .bots.runner import MAX_DECISIONS
 from .engine import apply, final_scores, new_game, seats_to_act
 from .engine.events import EventKind as K, cause_label
@@ -118,7 +118,7 @@ def play_one(rs, seed: int, bots: str, scenario: str | None = None, save_dir: st
     decisions = 0
     while st.outcome is None:
         seat = seats_to_act(rs, st)[0]
-        st, events = step(st, players[seat].choose(rs, st, seat))
+        st, events = step(st, decide(players[seat], rs, st, seat))
         log.see(events)
         decisions += 1
         if decisions > MAX_DECISIONS:

@@ -2,6 +2,6 @@
 
 from .doctrine import DoctrineBot
 from .random_bot import RandomBot
-from .runner import BOT_KINDS, GameRecord, make_bots, play_game
+from .runner import BOT_KINDS, GameRecord, decide, make_bots, play_game
 
-__all__ = ["DoctrineBot", "RandomBot", "BOT_KINDS", "GameRecord", "make_bots", "play_game"]
+__all__ = ["DoctrineBot", "RandomBot", "BOT_KINDS", "GameRecord", "decide", "make_bots", "play_game"]

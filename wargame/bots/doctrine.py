@@ -1,7 +1,9 @@
 """The doctrine bot: per-faction priorities from the ruleset's bots.toml.
 
 It reads only public state through conditions compiled in public mode, its own red lines'
-odds, and its legal inputs: no other seat's secrets.
+odds, and its legal inputs: no other seat's secrets. Every runner hands it its seat's state
+(`bots.decide`, `engine.redact`), so it could not read them even by mistake;
+tests/test_bot_secrets.py checks that it chooses the same from the seat state as from the full one.
 """
 
 from __future__ import annotations

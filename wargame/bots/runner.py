@@ -5,6 +5,7 @@ from __future__ import annotations
 from attrs import define, field
 
 from ..engine import GameState, apply, new_game, seats_to_act
+from ..engine.redact import seat_state
 from .doctrine import DoctrineBot
 from .random_bot import RandomBot
 
@@ -18,6 +19,12 @@ class GameRecord:
     state: GameState
     inputs: list = field(factory=list)
     decisions: int = 0
+
+
+def decide(bot, rs, st: GameState, seat: str):
+    """The bot's input for `seat`, chosen from the seat's state: never from the real one, so no
+    bot can read another seat's secrets (every bot runner asks through here)."""
+    return bot.choose(rs, seat_state(rs, st, seat), seat)
 
 
 def make_bots(rs, kind: str, seed: int) -> dict:
@@ -34,7 +41,7 @@ def play_game(rs, seed: int, bots: str = "doctrine", scenario: str | None = None
     while st.outcome is None:
         waiting = seats_to_act(rs, st)
         seat = waiting[0]
-        inp = seats[seat].choose(rs, st, seat)
+        inp = decide(seats[seat], rs, st, seat)
         st, _ = apply(rs, st, inp)
         record.decisions += 1
         if keep_inputs:

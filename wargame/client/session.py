@@ -17,7 +17,7 @@ from typing import Any, Sequence
 
 from attrs import define, field
 
-from ..bots import make_bots
+from ..bots import decide, make_bots
 from ..engine import Event, GameState, apply, errors as E, player_view, seats_to_act
 from ..engine.inputs import UMPIRE_SEAT
 from ..engine.legal import Refusal, action_cost, action_refusal, legal_orders
@@ -278,7 +278,7 @@ class Session:
             if not bot_seats:
                 break
             seat = bot_seats[0]
-            inp = self.bots[seat].choose(self.rs, self.state, seat)
+            inp = decide(self.bots[seat], self.rs, self.state, seat)
             moves.append(BotMove(seat, inp, self.submit(inp)))
             if len(moves) > MAX_BOT_STEPS:
                 raise RuntimeError("bots did not hand the game back; the ruleset may not end")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..ruleset import schema
+from ..ruleset.limits import STRENGTH_MAX
 from ..ruleset.model import Ruleset
 from . import combat
 from .events import Event, EventKind, make_cause
@@ -53,7 +54,7 @@ def apply_effects(rs: Ruleset, sc: Scratch, effects, me: str, target: str | None
             region = e.region or target
             if region is not None:
                 old = sc.regions[region]
-                sc.set_region(region, **{e.side: clamp(getattr(old, e.side) + e.delta, 0, 99)})
+                sc.set_region(region, **{e.side: clamp(getattr(old, e.side) + e.delta, 0, STRENGTH_MAX)})
         elif kind is schema.OperationEffect:
             if target is not None:
                 combat.fight(rs, sc, e.side, me, target, e.modifier, events, source)

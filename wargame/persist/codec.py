@@ -6,15 +6,17 @@ hand-edited or damaged snapshot becomes a clear error instead of a broken game.
 
 from __future__ import annotations
 
+import math
 import typing
 
 import cattrs
 from attrs import fields
 from cattrs.gen import make_dict_unstructure_fn, override
 
-from ..engine.inputs import INPUT_TYPES
+from ..engine.inputs import INPUT_TYPES, FreeInject
 from ..engine.state import LATE_FIELDS, Crossing, GameState, LineState
 from ..ruleset.structure import _strict_bool, _strict_float, _strict_str
+from .fileformat import NonFiniteNumber
 
 INPUT_KINDS = {cls: kind for kind, cls in INPUT_TYPES.items()}
 
@@ -25,6 +27,15 @@ def _msgpack_int(value, _type):
         raise TypeError(f"expected an integer, got {type(value).__name__}")
     if not -(2**63) <= value < 2**64:
         raise ValueError("integer out of range")
+    return value
+
+
+def _finite_float(value, _type):
+    """A number, finite: no game value is NaN or infinite (a save file refuses them on decoding;
+    states and inputs from the network pass only through here)."""
+    value = _strict_float(value, _type)
+    if not math.isfinite(value):
+        raise NonFiniteNumber(f"a number that is not finite ({value})")
     return value
 
 
@@ -41,7 +52,7 @@ def _make_converter() -> cattrs.Converter:
     conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=False)
     conv.register_structure_hook(int, _msgpack_int)
     conv.register_structure_hook(bytes, _bytes)
-    conv.register_structure_hook(float, _strict_float)
+    conv.register_structure_hook(float, _finite_float)
     conv.register_structure_hook(str, _strict_str)
     conv.register_structure_hook(bool, _strict_bool)
     # msgpack has no sets: frozensets travel as sorted lists
@@ -145,4 +156,20 @@ def input_from_data(data):
     if cls is None:
         raise ValueError(f"unknown input kind {data['kind']!r}")
     body = {k: v for k, v in data.items() if k != "kind"}
+    if cls is FreeInject:  # its effect tables are free-form: the codec's float hook never sees them
+        _refuse_non_finite(body.get("effects"))
     return CONVERTER.structure(body, cls)
+
+
+def _refuse_non_finite(value) -> None:
+    """ValueError for a NaN or infinity anywhere in `value` (msgpack nests only so deep)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, float):
+            if not math.isfinite(item):
+                raise NonFiniteNumber(f"a free inject's effect holds a number that is not finite ({item})")
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple)):
+            stack.extend(item)

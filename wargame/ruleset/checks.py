@@ -16,7 +16,6 @@ from .model import Ruleset
 from .salvage import Broken
 
 SIDES = ("russia", "ukraine")
-STRENGTH_MAX = 99  # ground strength per side and region (the engine keeps it there)
 
 
 def _middle(polygon: list[list[float]]) -> list[float]:
@@ -382,7 +381,7 @@ class _Checker:
             base = f"region[{r.id}]"
             self.within(m_file, f"{base}.value", r.value, -L.NUMBER_LIMIT, L.NUMBER_LIMIT)
             for side, amount in r.strength.items():
-                self.within(m_file, f"{base}.strength.{side}", amount, 0, STRENGTH_MAX)
+                self.within(m_file, f"{base}.strength.{side}", amount, 0, L.STRENGTH_MAX)
             if r.label and not _point_ok(r.label):
                 self.bad(m_file, f"{base}.label", "expected [] or one [longitude, latitude] point "
                          f"(longitude -180..180, latitude -90..90), got {r.label}")
@@ -423,7 +422,7 @@ class _Checker:
         self.within(c_file, "combat.city_defence", combat.city_defence, 0, L.NUMBER_LIMIT)
         for r in combat.results:
             for name in ("attacker_loss", "defender_loss"):
-                self.within(c_file, f"combat.results[{r.id}].{name}", getattr(r, name), 0, STRENGTH_MAX)
+                self.within(c_file, f"combat.results[{r.id}].{name}", getattr(r, name), 0, L.STRENGTH_MAX)
 
     def check_outcomes(self) -> None:
         o_file = "outcomes.toml"
@@ -527,7 +526,7 @@ class _Checker:
                 self.ref(file, f"scenario.regions.{rid}", rid, self.regions, "region")
                 for side, amount in (rsetup.strength or {}).items():
                     self.ref(file, f"scenario.regions.{rid}.strength.{side}", side, SIDES, "side")
-                    self.within(file, f"scenario.regions.{rid}.strength.{side}", amount, 0, STRENGTH_MAX)
+                    self.within(file, f"scenario.regions.{rid}.strength.{side}", amount, 0, L.STRENGTH_MAX)
             for lid in scen.red_lines:
                 self.ref(file, f"scenario.red_lines.{lid}", lid, self.lines, "red line")
             self.unique(file, "scenario.injects", [inj.id for inj in scen.injects])

@@ -28,6 +28,7 @@ REACTION_ROUNDS_LIMIT = 20
 CAPACITY_LIMIT = 100  # a faction's actions per turn, an action's capacity and max_per_turn
 TURN_LIMIT_MAX = 1000  # turns in a scenario
 MONTHS_PER_TURN_MAX = 120
+STRENGTH_MAX = 99  # ground strength per side and region: checked in rulesets, kept there by the engine
 NUMBER_LIMIT = 10**6  # any other whole number: stat_max, points, payoffs, costs, deltas, penalties
 FACTIONS_LIMIT = 16
 RESERVED_SEATS = ("umpire",)  # seat names a faction may not take
