@@ -11,6 +11,7 @@ from pygame_gui.elements import UILabel, UITextBox
 from .. import palette as P
 from ..app import Scene, register
 from ..briefing import make_briefing, screen_html, write_briefing
+from ..text import scroll_by_page
 
 
 @register("briefing")
@@ -51,14 +52,8 @@ class BriefingScene(Scene):
         if self.again:
             self.bind(pygame.K_ESCAPE, self.proceed)
             self.bind(pygame.K_b, self.proceed)
-        self.bind(pygame.K_PAGEDOWN, lambda: self._scroll(+1))
-        self.bind(pygame.K_PAGEUP, lambda: self._scroll(-1))
-
-    def _scroll(self, step: int) -> None:
-        bar = getattr(self.text, "scroll_bar", None)
-        if bar is not None:
-            bar.set_scroll_from_start_percentage(
-                max(0.0, min(1.0 - bar.visible_percentage, bar.start_percentage + step * bar.visible_percentage)))
+        self.bind(pygame.K_PAGEDOWN, lambda: scroll_by_page(self.text, +1))
+        self.bind(pygame.K_PAGEUP, lambda: scroll_by_page(self.text, -1))
 
     def print_it(self) -> None:
         try:

@@ -15,6 +15,7 @@ from ...ruleset.model import Ruleset
 from .. import palette as P
 from ..app import Scene, register
 from ..glossary import Section, section_html, sections
+from ..text import scroll_by_page
 
 KEYS_HELP = Section("Keys", (
     ("F1", "This help, from the menu and the game screen; F1 or Esc goes back."),
@@ -61,20 +62,14 @@ class HelpScene(Scene):
         self.bind(pygame.K_F1, self.back)
         self.bind(pygame.K_DOWN, lambda: self.show(self.index + 1))
         self.bind(pygame.K_UP, lambda: self.show(self.index - 1))
-        self.bind(pygame.K_PAGEDOWN, lambda: self._scroll(+1))
-        self.bind(pygame.K_PAGEUP, lambda: self._scroll(-1))
+        self.bind(pygame.K_PAGEDOWN, lambda: scroll_by_page(self.text, +1))
+        self.bind(pygame.K_PAGEUP, lambda: scroll_by_page(self.text, -1))
 
     def show(self, index: int) -> None:
         index = max(0, min(len(self.sections) - 1, index))
         if index != self.index:
             self.index = index
             self.app.rebuild()
-
-    def _scroll(self, step: int) -> None:
-        bar = getattr(self.text, "scroll_bar", None)
-        if bar is not None:
-            bar.set_scroll_from_start_percentage(
-                max(0.0, min(1.0 - bar.visible_percentage, bar.start_percentage + step * bar.visible_percentage)))
 
     def handle_event(self, event) -> None:
         if event.type == pygame_gui.UI_SELECTION_LIST_NEW_SELECTION and event.ui_element is self.list:

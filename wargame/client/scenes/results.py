@@ -17,6 +17,7 @@ from .. import palette as P
 from ..app import Scene, register
 from ..chart import draw_escalation_chart
 from ..results import headline, results_html, turn_results
+from ..text import scroll_by_page
 from ..theme import RESULTS_FONT, font_size
 
 
@@ -68,14 +69,8 @@ class TurnResultsScene(Scene):
                     tooltip="Go on to the next seat (public results only are shown here).")
         for key in (pygame.K_KP_ENTER, pygame.K_SPACE, pygame.K_ESCAPE):
             self.bind(key, self.proceed)
-        self.bind(pygame.K_PAGEDOWN, lambda: self._scroll(+1))
-        self.bind(pygame.K_PAGEUP, lambda: self._scroll(-1))
-
-    def _scroll(self, step: int) -> None:
-        bar = getattr(self.text, "scroll_bar", None)
-        if bar is not None:
-            bar.set_scroll_from_start_percentage(
-                max(0.0, min(1.0 - bar.visible_percentage, bar.start_percentage + step * bar.visible_percentage)))
+        self.bind(pygame.K_PAGEDOWN, lambda: scroll_by_page(self.text, +1))
+        self.bind(pygame.K_PAGEUP, lambda: scroll_by_page(self.text, -1))
 
     def proceed(self) -> None:
         self.app.switch(self.then)
