@@ -238,10 +238,11 @@ def test_jobs_are_not_capped_for_a_cluster(capsys, monkeypatch):
 
 # --- FIFOs, devices and folders where a file is wanted --------------------------------------------
 
+needs_fifo = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="this system has no FIFOs")
+
+
 @pytest.fixture
 def fifo(tmp_path):
-    if not hasattr(os, "mkfifo"):
-        pytest.skip("no FIFOs here")
     path = tmp_path / "pipe.wgsave"
     os.mkfifo(path)
     return path
@@ -263,6 +264,7 @@ def _run(*args, timeout=60):
     ["replay", "/dev/zero"],
     ["replay", "{tmp}"],
 ], ids=lambda c: " ".join(c[:2]))
+@needs_fifo
 def test_a_fifo_device_or_folder_as_a_file_is_one_clean_line(fifo, tmp_path, command):
     args = [a.format(f=fifo, tmp=tmp_path) for a in command]
     proc = _run(*args)
@@ -273,9 +275,8 @@ def test_a_fifo_device_or_folder_as_a_file_is_one_clean_line(fifo, tmp_path, com
     assert "named pipe (FIFO)" in lines[0] or "character device" in lines[0] or "folder" in lines[0]
 
 
+@needs_fifo
 def test_a_fifo_inside_a_ruleset_folder_is_a_problem_not_a_hang(tmp_path):
-    if not hasattr(os, "mkfifo"):
-        pytest.skip("no FIFOs here")
     folder = tmp_path / "rs"
     shutil.copytree(TINY, folder)
     (folder / "actions.toml").unlink()

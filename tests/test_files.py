@@ -36,9 +36,8 @@ def _age(path: Path, seconds: float) -> Path:
 
 # --- reading ---------------------------------------------------------------------------------------
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="this system has no FIFOs")
 def test_read_regular_refuses_a_fifo_without_opening_it(tmp_path):
-    if not hasattr(os, "mkfifo"):
-        pytest.skip("no FIFOs here")
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
     with pytest.raises(files.NotARegularFile, match=r"named pipe \(FIFO\)"):
