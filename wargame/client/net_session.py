@@ -60,6 +60,7 @@ class NetSession(Session):
         self._state: Any = None
         self._state_seq = -2
         self.problem = ""  # a lost connection, for the screen
+        self._final: Session | None = None
         self.poll()
 
     # --- what has arrived ------------------------------------------------------------------------
@@ -70,6 +71,18 @@ class NetSession(Session):
             return False
         self.updates_seen = self.client.updates
         return True
+
+    def final_session(self) -> Session | None:
+        """Once the game is over: a hot-seat Session over the whole game the server sent (nothing is
+        secret any more), from which the normal game-over screen, debrief and report are made.
+        None until it has arrived; SaveError if it does not load."""
+        if self._final is None:
+            game = self.client.final_game()
+            if game is None:
+                return None
+            self._final = Session.resume(game)
+            self._final.results_shown = game.turns
+        return self._final
 
     def try_reconnect(self) -> bool:
         from ..net.client import NetError

@@ -24,7 +24,7 @@ from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
 from websockets.sync.client import connect as ws_connect
 
 from ..engine import Event
-from ..persist import fileformat
+from ..persist import fileformat, load_bytes
 from ..persist.codec import input_from_data, input_to_data, state_from_data
 from . import protocol as P
 
@@ -91,6 +91,7 @@ class Client:
         self._decoded: tuple[Any, Any] = (None, None)
         self._timer: dict[str, Any] = {}
         self._timer_at = 0.0  # when the timer last arrived (monotonic)
+        self._final: bytes | None = None  # the finished game's .wgsave bytes, once it is over
         self.updates = 0  # how many views have arrived (wait() waits for this to grow)
         self.problem = ""  # why the connection ended, if it did
         self._open(last_seq=None)
@@ -183,6 +184,8 @@ class Client:
         kind = m["t"]
         if kind in (P.WELCOME, P.UPDATE):
             self.seq, self._view, self._legal = m["seq"], m["view"], m["legal"]
+            if isinstance(m.get("final"), bytes):
+                self._final = m["final"]
             if "state" in m:  # sent while the seat is to act; the last one stands meanwhile
                 self._state = m["state"]
             self._timer, self._timer_at = m.get("timer", {}), time.monotonic()
@@ -233,6 +236,13 @@ class Client:
         if self._decoded[0] is not raw:  # decoded once per state sent (the codec's checks are not free)
             self._decoded = (raw, state_from_data(raw))
         return self._decoded[1]
+
+    def final_game(self):
+        """The finished game (a persist.SavedGame) the server sends at the end, None before: its
+        debrief shows every secret, as a hot-seat game's does. SaveError if it does not load."""
+        with self._cond:
+            blob = self._final
+        return None if blob is None else load_bytes(blob)
 
     def timer(self) -> dict[str, Any]:
         with self._cond:

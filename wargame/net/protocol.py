@@ -13,8 +13,10 @@ Client -> server:
   ping    {id}
 Server -> client:
   welcome {room, seat, seq, ruleset_hash, ruleset, view, legal, events, timer[, state]}  a full snapshot
-  update  {seq, view, legal, events, timer[, state][, ack]}   after inputs the server applied; `ack`:
-                                                      the id of the sender's input it answers
+  update  {seq, view, legal, events, timer[, state][, ack][, final]}   after inputs the server applied;
+                                                      `ack`: the id of the sender's input it answers;
+                                                      `final` (welcome too): once the game is over,
+                                                      the whole game as .wgsave bytes (the debrief)
   timer   {timer}                                       the phase timer changed
   ack     {id, seq[, code, data]}                       the request with that id was done (an input's
                                                       ack comes inside the sender's update)

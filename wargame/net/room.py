@@ -93,6 +93,7 @@ class Room:
     events: list[tuple[int, Event]] = field(factory=list)
     timer: PhaseTimer = field(factory=PhaseTimer)
     timed_out: tuple = ()  # the (turn, phase) whose expiry has been acted on
+    _final: tuple[int, bytes] | None = None  # (seq, the finished game as .wgsave bytes), made once
 
     # --- making and rebuilding ---------------------------------------------------------------------
     @classmethod
@@ -166,6 +167,8 @@ class Room:
                                "events": self.visible_events(seat, after_seq), "timer": self.timer.to_data()}
         if kind == P.WELCOME:
             msg["ruleset_hash"] = self.record.ruleset_hash
+        if self.state.outcome is not None:  # nothing is secret any more: every seat gets the whole game
+            msg["final"] = self.final_save()
         # the seat state is what a seat chooses from, so it goes only to the umpire and to seats the
         # game waits for (in a welcome, to every seat that asks): most updates go to seats that wait
         if with_state and (kind == P.WELCOME or seat == UMPIRE or seat in msg["view"]["waiting_for"]):
@@ -229,6 +232,14 @@ class Room:
                 self.store.set_timer(self.id, seconds)
         else:
             raise P.Refused(E.BAD_INPUT, f"unknown timer operation {str(op)[:20]!r}; use pause, resume or set")
+
+    def final_save(self) -> bytes | None:
+        """The finished game as .wgsave bytes, for every seat's debrief; None while it goes on."""
+        if self.state.outcome is None:
+            return None
+        if self._final is None or self._final[0] != self.seq:
+            self._final = (self.seq, self.export())
+        return self._final[1]
 
     def export(self) -> bytes:
         """The room as a .wgsave file's bytes, written by the save writer's own packer."""

@@ -98,6 +98,8 @@ class NetGameScene(GameScene):
         if net.over:
             self.notice = f"The game is over ({view['outcome'].replace('_', ' ')}). The umpire can export the room."
         resolved = net.newly_resolved()
+        if net.over and self._game_over(resolved):
+            return
         if resolved:
             self.app.switch(NetTurnResultsScene(self.app, net, resolved, then=self))
         elif self.app.scene is not self:
@@ -108,6 +110,22 @@ class NetGameScene(GameScene):
             self.app.dirty = True
         else:
             self.app.rebuild()
+
+    def _game_over(self, resolved: int) -> bool:
+        """At the end every screen opens the game-over scene (scores, chart, debrief) on the whole
+        game the server sends then, after the last turn's results; False if it has not arrived."""
+        from ...persist import SaveError
+
+        try:
+            final = self.net.final_session()
+        except SaveError as exc:
+            self.notice = f"The server's final game did not load: {exc}"
+            return False
+        if final is None:
+            return False
+        end = self.app.make("gameover", final)
+        self.app.switch(self.app.make("results", final, resolved, then=end) if resolved else end)
+        return True
 
     def show_last_results(self) -> None:
         if self.net.game.turns >= 1:
@@ -142,7 +160,7 @@ class NetGameScene(GameScene):
         view = self.view
         names = [seat_name(self.rs, s) for s in view["waiting_for"]]
         if view["outcome"] is not None:
-            text = "<b>The game is over.</b> The debrief follows the umpire's export (wargame report)."
+            text = "<b>The game is over.</b> The debrief opens once the server has sent the whole game."
         elif names:
             text = f"<b>{esc(view['phase'].capitalize())} phase.</b> Waiting for: {esc(', '.join(names))}."
         else:
