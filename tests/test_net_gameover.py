@@ -135,6 +135,16 @@ class RoomClient:
     def timer_left(self):
         return None
 
+    def holds(self):
+        return self.message["hold"]
+
+    def hold(self, op, red_line=None):
+        self.room_obj.hold(op, red_line)
+        self.poll()
+
+    def wait(self, until=None, timeout=None):
+        return until is None or until(self)
+
     def final_game(self):
         return load_bytes(self.message["final"]) if "final" in self.message else None
 

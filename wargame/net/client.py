@@ -91,6 +91,7 @@ class Client:
         self._decoded: tuple[Any, Any] = (None, None)
         self._timer: dict[str, Any] = {}
         self._timer_at = 0.0  # when the timer last arrived (monotonic)
+        self._hold: dict[str, Any] = {}  # the umpire's checkpoints: {on, at[, unreviewed]}
         self._final: bytes | None = None  # the finished game's .wgsave bytes, once it is over
         self.updates = 0  # how many views have arrived (wait() waits for this to grow)
         self.problem = ""  # why the connection ended, if it did
@@ -184,6 +185,7 @@ class Client:
         kind = m["t"]
         if kind in (P.WELCOME, P.UPDATE):
             self.seq, self._view, self._legal = m["seq"], m["view"], m["legal"]
+            self._hold = m.get("hold") or {}
             if isinstance(m.get("final"), bytes):
                 self._final = m["final"]
             if "state" in m:  # sent while the seat is to act; the last one stands meanwhile
@@ -248,6 +250,12 @@ class Client:
         with self._cond:
             return dict(self._timer)
 
+    def holds(self) -> dict[str, Any]:
+        """The umpire's checkpoints as last sent: on (held at them), at (the one held at, or None)
+        and, for the umpire, unreviewed (the red lines whose crossings await review)."""
+        with self._cond:
+            return dict(self._hold)
+
     def timer_left(self) -> float | None:
         """Seconds left in the phase by the server's timer, counted down here; None without a timer."""
         with self._cond:
@@ -306,6 +314,11 @@ class Client:
     def set_timer(self, op: str, seconds: int | None = None) -> None:
         """Umpire: "pause", "resume", or "set" the phase timer to `seconds` (0: off)."""
         self._request({"t": P.TIMER, "op": op, "seconds": seconds})
+
+    def hold(self, op: str, red_line: str | None = None) -> None:
+        """Umpire: hold the game at the checkpoints ("on", "off"), "release" the current one, or
+        "leave" `red_line`'s crossing to its owner."""
+        self._request({"t": P.HOLD, "op": op, "red_line": red_line})
 
     def reissue(self, seat: str) -> str:
         """Umpire: revoke `seat`'s code and get a new one."""

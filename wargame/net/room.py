@@ -15,6 +15,7 @@ from typing import Any, Callable
 
 from attrs import define, field
 
+from .. import checkpoints as C
 from ..engine import UMPIRE_TYPES, Event, IllegalInput, apply, errors as E, legal_inputs, player_view
 from ..engine.inputs import UMPIRE_SEAT, EndOrders
 from ..engine.state import PHASE_ORDERS
@@ -73,6 +74,10 @@ class PhaseTimer:
         if self.paused:
             self.since, self.paused = self.clock(), False
 
+    def restart(self) -> None:
+        """The phase's full time again (an umpire's hold at a turn's start is not the players' time)."""
+        self.left, self.since = float(self.seconds), self.clock()
+
     def set(self, seconds: int) -> None:
         self.seconds, self.left, self.since = seconds, float(seconds), self.clock()
 
@@ -94,6 +99,11 @@ class Room:
     timer: PhaseTimer = field(factory=PhaseTimer)
     timed_out: tuple = ()  # the (turn, phase) whose expiry has been acted on
     _final: tuple[int, bytes] | None = None  # (seq, the finished game as .wgsave bytes), made once
+    # the umpire's checkpoints (see wargame.checkpoints): whether the umpire holds the game at
+    # them, the turns released and the crossings reviewed; kept in the store beside the log
+    holds: bool = False
+    released_turns: set[int] = field(factory=set)
+    reviewed: set[tuple] = field(factory=set)
 
     # --- making and rebuilding ---------------------------------------------------------------------
     @classmethod
@@ -130,7 +140,25 @@ class Room:
                 raise SaveError(f"room {record.id}: input {room.seq + 1} of its log does not replay "
                                 f"({str(exc)[:160]})") from None
         room.timer.follow(room.state.turn, room.state.phase)
+        if store is not None:
+            room._load_meta(store.meta(record.id))
         return room
+
+    def _load_meta(self, meta: dict[str, Any]) -> None:
+        """What the room kept beside its log; anything malformed is dropped (it is not the game)."""
+        holds = meta.get("holds")
+        if isinstance(holds, dict):
+            try:
+                self.holds = holds.get("on") is True
+                self.released_turns = {int(t) for t in holds.get("released", ())}
+                self.reviewed = {tuple(k) for k in holds.get("reviewed", ())}
+            except (TypeError, ValueError):
+                self.holds, self.released_turns, self.reviewed = False, set(), set()
+
+    def _save_holds(self) -> None:
+        if self.store is not None:
+            self.store.set_meta(self.id, "holds", {"on": self.holds, "released": sorted(self.released_turns),
+                                                   "reviewed": [list(k) for k in sorted(self.reviewed)]})
 
     # --- reading -----------------------------------------------------------------------------------
     @property
@@ -150,8 +178,23 @@ class Room:
         """How many inputs the room has applied: every message to a seat carries it."""
         return len(self.game.inputs)
 
+    def checkpoint(self) -> str | None:
+        """The umpire's checkpoint the game is held at (C.TURN_START, C.REACTION), None if not held."""
+        if not self.holds:
+            return None
+        return C.checkpoint(self.state, self.released_turns, self.reviewed)
+
+    def hold_data(self, seat: str) -> dict[str, Any]:
+        """What a seat is told of the holds; only the umpire learns which crossings await review."""
+        data: dict[str, Any] = {"on": self.holds, "at": self.checkpoint()}
+        if seat == UMPIRE:
+            data["unreviewed"] = sorted({c.red_line for c in C.unreviewed(self.state, self.reviewed)})
+        return data
+
     def legal(self, seat: str) -> list[dict[str, Any]]:
         if seat not in self.rs.factions:  # the umpire's inputs are open-ended; the projector has none
+            return []
+        if self.checkpoint() is not None:  # the umpire holds the game: nobody else may act
             return []
         return [input_to_data(i) for i in legal_inputs(self.rs, self.state, seat)]
 
@@ -164,7 +207,8 @@ class Room:
         """What `seat` is sent: its view, its legal inputs and the events it may see after `after_seq`."""
         msg: dict[str, Any] = {"t": kind, "room": self.id, "seat": seat, "seq": self.seq,
                                "view": player_view(self.rs, self.state, seat), "legal": self.legal(seat),
-                               "events": self.visible_events(seat, after_seq), "timer": self.timer.to_data()}
+                               "events": self.visible_events(seat, after_seq), "timer": self.timer.to_data(),
+                               "hold": self.hold_data(seat)}
         if kind == P.WELCOME:
             msg["ruleset_hash"] = self.record.ruleset_hash
         if self.state.outcome is not None:  # nothing is secret any more: every seat gets the whole game
@@ -183,6 +227,10 @@ class Room:
             raise P.Refused(P.READ_ONLY, "the projector view is read-only")
         if owner != seat:
             raise P.Refused(P.NOT_YOUR_SEAT, f"this connection plays {seat}, not {owner}")
+        held = self.checkpoint()
+        if held is not None and seat != UMPIRE:
+            where = "the start of the turn" if held == C.TURN_START else "a red-line crossing"
+            raise P.Refused(P.HELD, f"the umpire holds the game at {where}; wait for the release")
         return self._apply(inp, log=True)
 
     def _apply(self, inp, log: bool = False) -> list[Event]:
@@ -205,6 +253,8 @@ class Room:
         st = self.state
         if not self.timer.expired() or self.timer.key == self.timed_out or st.outcome is not None:
             return []
+        if self.checkpoint() is not None:  # held by the umpire: the players' time is not running out
+            return []
         self.timed_out = self.timer.key
         events: list[Event] = []
         if st.phase == PHASE_ORDERS:
@@ -217,6 +267,28 @@ class Room:
                 if self.state.phase != PHASE_ORDERS or self.state.turn != st.turn:
                     break
         return events
+
+    def hold(self, op: Any, red_line: Any = None) -> None:
+        """The umpire's checkpoints: "on" or "off" (hold the game at them or not), "release" (hand
+        the game back at the current one) or "leave" (let `red_line`'s owner answer its crossing)."""
+        if op in ("on", "off"):
+            self.holds = op == "on"
+        elif op == "release":
+            at = self.checkpoint()
+            C.release(self.state, self.released_turns, self.reviewed)
+            if at == C.TURN_START:  # the players' full time starts when they may order
+                self.timer.restart()
+        elif op == "leave":
+            lines = {c.red_line for c in C.unreviewed(self.state, self.reviewed)}
+            if not isinstance(red_line, str) or red_line not in lines:
+                raise P.Refused(E.BAD_INPUT, f"no crossing of {str(red_line)[:40]!r} awaits the umpire")
+            C.leave_to_owner(self.state, self.reviewed, red_line)
+        else:
+            raise P.Refused(E.BAD_INPUT, f"unknown hold operation {str(op)[:20]!r}; use on, off, release or leave")
+        turn = self.state.turn  # only this turn's keys can still matter
+        self.released_turns = {t for t in self.released_turns if t >= turn}
+        self.reviewed = {k for k in self.reviewed if k[0] >= turn}
+        self._save_holds()
 
     def set_timer(self, op: Any, seconds: Any = None) -> None:
         if op == "pause":

@@ -313,6 +313,10 @@ def _handle(conn: Conn, hub: Hub, message: dict[str, Any]) -> None:
                 room.set_timer(message.get("op"), message.get("seconds"))
                 hub.timer_changed(room)
                 conn.push({"t": P.ACK, "id": rid, "seq": room.seq})
+            elif kind == P.HOLD:
+                room.hold(message.get("op"), message.get("red_line"))
+                conn.push({"t": P.ACK, "id": rid, "seq": room.seq})
+                hub.broadcast(room)  # who may act has changed: every seat's legal inputs with it
             elif kind == P.REISSUE:
                 seat = message.get("seat")
                 if seat not in room_seats(room.rs):

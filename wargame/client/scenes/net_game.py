@@ -11,7 +11,7 @@ from __future__ import annotations
 import pygame
 from pygame_gui.elements import UIPanel, UITextBox
 
-from ...engine import month_label
+from ...engine import IllegalInput, month_label
 from ...engine.views import PUBLIC
 from .. import describe as D
 from ..app import Scene
@@ -65,8 +65,10 @@ class NetGameScene(GameScene):
     def _panel_key(self, view: dict) -> tuple:
         """What the phase panel is built from: when it changes, the widgets are built again."""
         own = view["factions"].get(self.seat, {})
+        hold = self.net.client.holds()
         return (self.acting, view["turn"], view["phase"], view["outcome"], len(view["pending_votes"]),
-                len(view["pending_reactions"]), own.get("capacity_left"), own.get("done"), len(view["notes"]))
+                len(view["pending_reactions"]), own.get("capacity_left"), own.get("done"), len(view["notes"]),
+                hold.get("on"), hold.get("at"), tuple(hold.get("unreviewed", ())))
 
     def _title(self) -> str:
         v = self.view
@@ -93,7 +95,8 @@ class NetGameScene(GameScene):
         panel = self._panel_key(view)
         same_panel, self.panel_key = panel == self.panel_key, panel
         if first and net.seat == UMPIRE:
-            self.notice = "The umpire's desk: F6 pauses or resumes the phase timer; Save exports the room."
+            self.notice = ("The umpire's desk: F6 pauses or resumes the phase timer; F7 holds the game at the "
+                           "checkpoints (turn start, red-line crossings) or stops holding; Save exports the room.")
         self._refresh()
         if net.over:
             self.notice = f"The game is over ({view['outcome'].replace('_', ' ')}). The umpire can export the room."
@@ -137,6 +140,19 @@ class NetGameScene(GameScene):
             self.dashboard.set_text(public_dashboard_html(self.rs, self.view))
         if self.seat == UMPIRE:
             self.bind(pygame.K_F6, self.toggle_timer)
+            self.bind(pygame.K_F7, self.toggle_holds)
+
+    def toggle_holds(self) -> None:
+        """The umpire holds the game at the checkpoints, as a hot-seat umpire does, or stops (F7)."""
+        on = not self.net.has_umpire
+        try:
+            self.net.set_holds(on)
+        except IllegalInput as exc:
+            self.notice = f"The checkpoints did not change: {exc.message}"
+        else:
+            self.notice = ("The game now waits for you at each turn's start and each red-line crossing."
+                           if on else "The game no longer waits at the checkpoints.")
+        self._advance()
 
     def toggle_timer(self) -> None:
         """The umpire pauses or resumes the server's phase timer (F6)."""
@@ -161,6 +177,8 @@ class NetGameScene(GameScene):
         names = [seat_name(self.rs, s) for s in view["waiting_for"]]
         if view["outcome"] is not None:
             text = "<b>The game is over.</b> The debrief opens once the server has sent the whole game."
+        elif self.net.checkpoint() is not None:
+            text = "<b>The umpire holds the game.</b> It goes on when the umpire releases it."
         elif names:
             text = f"<b>{esc(view['phase'].capitalize())} phase.</b> Waiting for: {esc(', '.join(names))}."
         else:
