@@ -20,7 +20,7 @@ from wargame.net.room import Room, room_seats  # noqa: E402
 from wargame.net.server import create_app  # noqa: E402
 from wargame.net.store import Store  # noqa: E402
 from wargame.persist import load_bytes, verify  # noqa: E402
-from wargame.persist.codec import input_to_data, state_from_data  # noqa: E402
+from wargame.persist.codec import input_from_data, input_to_data, state_from_data  # noqa: E402
 
 
 def recv(ws):
@@ -108,6 +108,8 @@ class RoomClient:
         kind = P.WELCOME if self.sent < 0 else P.UPDATE
         message = P.unpack(P.pack(self.room_obj.message(kind, self.seat, after_seq=self.sent, with_state=True)),
                            P.MAX_SERVER_FRAME)
+        if kind == P.WELCOME:
+            self.welcome = message
         if "state" not in message:  # the last one sent stands, as in net.client
             message["state"] = self.message["state"]
         self.message = message
@@ -141,6 +143,12 @@ class RoomClient:
     def hold(self, op, red_line=None):
         self.room_obj.hold(op, red_line)
         self.poll()
+
+    def draft(self):
+        return [input_from_data(d) for d in self.welcome.get("draft", ())]
+
+    def send_draft(self, orders):
+        self.room_obj.set_draft(self.seat, [input_to_data(o) for o in orders])
 
     def wait(self, until=None, timeout=None):
         return until is None or until(self)

@@ -93,6 +93,7 @@ class Client:
         self._timer_at = 0.0  # when the timer last arrived (monotonic)
         self._hold: dict[str, Any] = {}  # the umpire's checkpoints: {on, at[, unreviewed]}
         self._final: bytes | None = None  # the finished game's .wgsave bytes, once it is over
+        self._draft: list[dict[str, Any]] = []  # the orders picked before a reconnect, as the server kept them
         self.updates = 0  # how many views have arrived (wait() waits for this to grow)
         self.problem = ""  # why the connection ended, if it did
         self._open(last_seq=None)
@@ -124,6 +125,7 @@ class Client:
             ws.close()
             raise NetError(f"the server at {self.url} is not a wargame server")
         self.room, self.seat, self.ruleset_hash = first["room"], first["seat"], first["ruleset_hash"]
+        self._draft = list(first.get("draft") or ())
         self.seats = list(first.get("seats", ()))
         if "ruleset" in first:
             from ..persist.game import embedded_ruleset
@@ -310,6 +312,25 @@ class Client:
 
     def ping(self) -> int:
         return self._request({"t": P.PING})["seq"]
+
+    def send_draft(self, orders, wait: bool = False) -> None:
+        """The orders this seat has picked but not handed in: if the phase timer runs out the server
+        hands them in. Sent without waiting for the answer unless `wait`."""
+        message = {"t": P.DRAFT, "orders": [input_to_data(o) for o in orders]}
+        if wait:
+            self._request(message)
+            return
+        if self.closed:
+            raise NetError(f"not connected to the server ({self.problem or 'closed'})")
+        try:
+            self._ws.send(P.pack(message))
+        except (ConnectionClosed, OSError) as exc:
+            raise NetError(f"lost the server ({_reason(exc)})") from None
+
+    def draft(self) -> list:
+        """The orders the server kept as this seat's draft when it (re)connected."""
+        with self._cond:
+            return [input_from_data(d) for d in self._draft]
 
     def set_timer(self, op: str, seconds: int | None = None) -> None:
         """Umpire: "pause", "resume", or "set" the phase timer to `seconds` (0: off)."""

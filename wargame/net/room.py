@@ -17,11 +17,11 @@ from attrs import define, field
 
 from .. import checkpoints as C
 from ..engine import UMPIRE_TYPES, Event, IllegalInput, apply, errors as E, legal_inputs, player_view
-from ..engine.inputs import UMPIRE_SEAT, EndOrders
+from ..engine.inputs import UMPIRE_SEAT, EndOrders, Order
 from ..engine.state import PHASE_ORDERS
 from ..engine.views import PUBLIC
 from ..persist import SavedGame, SaveError, fileformat
-from ..persist.codec import input_to_data, state_to_data
+from ..persist.codec import input_from_data, input_to_data, state_to_data
 from ..persist.game import embedded_ruleset
 from ..persist.validate import MAX_INPUTS_PER_TURN
 from . import protocol as P
@@ -30,6 +30,10 @@ from .store import RoomRecord, Store
 
 UMPIRE = UMPIRE_SEAT
 PROJECTOR = PUBLIC  # the projector's seat: public information only, sends nothing
+MAX_DRAFT = 64  # orders in one seat's draft (a turn's capacity allows a handful)
+# after a restart a phase whose deadline passed while the server was down still has this long, so
+# that the seats can reconnect before the timer hands in their drafts
+RESTART_GRACE = 15.0
 
 
 def room_seats(rs) -> list[str]:
@@ -40,9 +44,10 @@ def room_seats(rs) -> list[str]:
 class PhaseTimer:
     """A countdown for the phase in progress, run by the server; the umpire may pause it.
 
-    `seconds` 0 means no timer. When an orders phase runs out, the server ends ordering for the
-    seats still ordering (their orders so far stand); other phases only show that time is up,
-    as answering a red line is a decision the room should not lose to a clock.
+    `seconds` 0 means no timer. When an orders phase runs out, the server hands in the orders
+    each seat still ordering has picked (its draft) and ends its ordering; other phases only show
+    that time is up, as answering a red line is a decision the room should not lose to a clock.
+    The room keeps the countdown in its store (`to_store`), so a restart resumes the time left.
     """
 
     seconds: int = 0
@@ -84,6 +89,27 @@ class PhaseTimer:
     def expired(self) -> bool:
         return bool(self.seconds) and not self.paused and self.remaining() <= 0.0
 
+    def to_store(self, wall: float) -> dict[str, Any]:
+        """The countdown as the store keeps it: what was left at wall-clock time `wall`."""
+        return {"turn": self.key[0] if self.key else 0, "phase": self.key[1] if self.key else "",
+                "seconds": self.seconds, "left": self.remaining(), "paused": self.paused, "wall": wall}
+
+    def resume_stored(self, data: Any, wall: float) -> bool:
+        """Take up a stored countdown of this same phase (the time the server was down counts, less
+        RESTART_GRACE); False, and nothing changes, if it is of another phase or malformed."""
+        try:
+            key = (int(data["turn"]), str(data["phase"]))
+            seconds, left, paused, at = int(data["seconds"]), float(data["left"]), data["paused"] is True, \
+                float(data["wall"])
+        except (KeyError, TypeError, ValueError):
+            return False
+        if key != self.key or seconds != self.seconds or not seconds or not 0.0 <= left <= seconds:
+            return False
+        if not paused:
+            left = max(left - max(0.0, wall - at), min(RESTART_GRACE, left))
+        self.left, self.since, self.paused = left, self.clock(), paused
+        return True
+
     def to_data(self) -> dict[str, Any]:
         return {"seconds": self.seconds, "paused": self.paused, "remaining": round(self.remaining(), 1),
                 "turn": self.key[0] if self.key else 0, "phase": self.key[1] if self.key else ""}
@@ -104,12 +130,16 @@ class Room:
     holds: bool = False
     released_turns: set[int] = field(factory=set)
     reviewed: set[tuple] = field(factory=set)
+    # the orders each seat has picked but not handed in: seat -> (turn, orders); a timeout hands them in
+    drafts: dict[str, tuple[int, list[Order]]] = field(factory=dict)
+    wall: Callable[[], float] = time.time  # the wall clock the stored deadline is read against
 
     # --- making and rebuilding ---------------------------------------------------------------------
     @classmethod
     def create(cls, store: Store | None, rs, *, scenario: str | None = None, seed: int = 0,
                turn_limit: int | None = None, title: str = "", timer_seconds: int = 0,
-               clock: Callable[[], float] = time.monotonic) -> tuple["Room", dict[str, str]]:
+               clock: Callable[[], float] = time.monotonic, wall: Callable[[], float] = time.time
+               ) -> tuple["Room", dict[str, str]]:
         """A new room; returns it and the seat codes (shown once: only their hashes are kept)."""
         scenario = rs.scenario(scenario).id
         if store is None:  # a room in memory only (tests, benchmarks of the room alone)
@@ -120,10 +150,11 @@ class Room:
             record, codes = store.create_room(ruleset_raw=rs.raw, ruleset_hash=rs.content_hash, scenario=scenario,
                                               seed=seed, seats=room_seats(rs), turn_limit=turn_limit, title=title,
                                               timer_seconds=timer_seconds)
-        return cls.rebuild(store, record, clock=clock), codes
+        return cls.rebuild(store, record, clock=clock, wall=wall), codes
 
     @classmethod
-    def rebuild(cls, store: Store | None, record: RoomRecord, clock: Callable[[], float] = time.monotonic) -> "Room":
+    def rebuild(cls, store: Store | None, record: RoomRecord, clock: Callable[[], float] = time.monotonic,
+                wall: Callable[[], float] = time.time) -> "Room":
         """The room as its log leaves it: a new game from the record, every logged input replayed."""
         rs = embedded_ruleset(record.ruleset_raw, record.ruleset_hash)
         seats = {f: "human" for f in rs.factions} | {UMPIRE: "human"}
@@ -131,7 +162,8 @@ class Room:
                                      turn_limit=record.turn_limit, title=record.title or f"room {record.id}",
                                      created=record.created or None, game_id=record.game_id)
         room = cls(record, game, store, [(0, e) for e in events], PhaseTimer(seconds=record.timer_seconds,
-                                                                               clock=clock))
+                                                                               clock=clock), wall=wall)
+        meta = store.meta(record.id) if store is not None else {}  # read before the replay moves the timer
         if store is not None:
             try:
                 for inp in store.inputs(record.id):
@@ -140,8 +172,7 @@ class Room:
                 raise SaveError(f"room {record.id}: input {room.seq + 1} of its log does not replay "
                                 f"({str(exc)[:160]})") from None
         room.timer.follow(room.state.turn, room.state.phase)
-        if store is not None:
-            room._load_meta(store.meta(record.id))
+        room._load_meta(meta)
         return room
 
     def _load_meta(self, meta: dict[str, Any]) -> None:
@@ -154,6 +185,25 @@ class Room:
                 self.reviewed = {tuple(k) for k in holds.get("reviewed", ())}
             except (TypeError, ValueError):
                 self.holds, self.released_turns, self.reviewed = False, set(), set()
+        if "timer" in meta:
+            self.timer.resume_stored(meta["timer"], self.wall())
+        drafts = meta.get("drafts")
+        if isinstance(drafts, dict):
+            for seat, entry in drafts.items():
+                try:
+                    self.set_draft(seat, entry["orders"], turn=int(entry["turn"]), save=False)
+                except (P.Refused, KeyError, TypeError, ValueError):
+                    continue
+
+    def _save_timer(self) -> None:
+        if self.store is not None:
+            self.store.set_meta(self.id, "timer", self.timer.to_store(self.wall()))
+
+    def _save_drafts(self) -> None:
+        if self.store is not None:
+            self.store.set_meta(self.id, "drafts", {
+                seat: {"turn": turn, "orders": [input_to_data(o) for o in orders]}
+                for seat, (turn, orders) in self.drafts.items()})
 
     def _save_holds(self) -> None:
         if self.store is not None:
@@ -211,6 +261,8 @@ class Room:
                                "hold": self.hold_data(seat)}
         if kind == P.WELCOME:
             msg["ruleset_hash"] = self.record.ruleset_hash
+            if seat in self.rs.factions:  # a seat coming back finds the orders it had picked
+                msg["draft"] = [input_to_data(o) for o in self.draft(seat)]
         if self.state.outcome is not None:  # nothing is secret any more: every seat gets the whole game
             msg["final"] = self.final_save()
         # the seat state is what a seat chooses from, so it goes only to the umpire and to seats the
@@ -245,11 +297,57 @@ class Room:
             self.store.log_input(self.id, self.seq, before.turn, before.phase, inp)
         self.game.record(before, inp, after)
         self.events.extend((self.seq, e) for e in events)
-        self.timer.follow(self.state.turn, self.state.phase)
+        if self.timer.follow(self.state.turn, self.state.phase) and log:
+            self._save_timer()
+        if isinstance(inp, Order) and inp.faction in self.drafts and log:
+            self._handed_in(inp)
         return events
 
+    # --- drafts: orders picked but not handed in ---------------------------------------------------
+    def set_draft(self, seat: str, orders: Any, *, turn: int | None = None, save: bool = True) -> None:
+        """A seat's picked orders (input data, as on the wire), replacing its last draft; Refused if
+        they are not this seat's orders. Only their shape is checked: a timeout hands them to the
+        engine one by one, which refuses what is not legal by then."""
+        if seat not in self.rs.factions:
+            raise P.Refused(P.NOT_YOUR_SEAT, "only a faction's seat has orders to draft")
+        if not isinstance(orders, list) or len(orders) > MAX_DRAFT:
+            raise P.Refused(E.BAD_INPUT, f"a draft is a list of at most {MAX_DRAFT} orders")
+        parsed = []
+        for data in orders:
+            try:
+                order = input_from_data(data)
+            except Exception:
+                raise P.Refused(E.BAD_INPUT, "a draft holds only orders") from None
+            if not isinstance(order, Order) or order.faction != seat:
+                raise P.Refused(E.BAD_INPUT, f"a draft holds only {seat}'s orders")
+            parsed.append(order)
+        turn = self.state.turn if turn is None else turn
+        if turn != self.state.turn:
+            return  # a draft of a turn gone by (a restart's leftover)
+        if parsed:
+            self.drafts[seat] = (turn, parsed)
+        else:
+            self.drafts.pop(seat, None)
+        if save:
+            self._save_drafts()
+
+    def draft(self, seat: str) -> list[Order]:
+        """The seat's picked orders of this turn (none once the turn is gone)."""
+        turn, orders = self.drafts.get(seat, (0, []))
+        return list(orders) if turn == self.state.turn else []
+
+    def _handed_in(self, order: Order) -> None:
+        """A seat handed in an order itself: the same pick leaves its draft (so it is not given twice)."""
+        turn, orders = self.drafts[order.faction]
+        same = next((i for i, o in enumerate(orders) if (o.action, o.target) == (order.action, order.target)), None)
+        if same is not None:
+            orders = orders[:same] + orders[same + 1:]
+            self.drafts[order.faction] = (turn, orders)
+            self._save_drafts()
+
     def on_timer(self) -> list[Event]:
-        """If the orders phase has run out of time, end ordering for the seats still at it."""
+        """If the orders phase has run out of time, hand in the drafts of the seats still ordering
+        and end their ordering."""
         st = self.state
         if not self.timer.expired() or self.timer.key == self.timed_out or st.outcome is not None:
             return []
@@ -259,6 +357,19 @@ class Room:
         events: list[Event] = []
         if st.phase == PHASE_ORDERS:
             for seat in [f for f in self.rs.factions if f not in st.done]:
+                # what the seat picked is handed in first, each order the engine still takes
+                for order in self.draft(seat):
+                    if self.state.phase != PHASE_ORDERS or seat in self.state.done:
+                        break
+                    try:
+                        events += self._apply(order, log=True)
+                    except IllegalInput:
+                        continue
+                self.drafts.pop(seat, None)
+                if self.state.phase != PHASE_ORDERS or self.state.turn != st.turn:
+                    break
+                if seat in self.state.done:  # its last pick used up its capacity
+                    continue
                 try:
                     events += self._apply(EndOrders(seat), log=True)
                 except IllegalInput as exc:
@@ -266,6 +377,7 @@ class Room:
                         raise
                 if self.state.phase != PHASE_ORDERS or self.state.turn != st.turn:
                     break
+            self._save_drafts()
         return events
 
     def hold(self, op: Any, red_line: Any = None) -> None:
@@ -278,6 +390,7 @@ class Room:
             C.release(self.state, self.released_turns, self.reviewed)
             if at == C.TURN_START:  # the players' full time starts when they may order
                 self.timer.restart()
+                self._save_timer()
         elif op == "leave":
             lines = {c.red_line for c in C.unreviewed(self.state, self.reviewed)}
             if not isinstance(red_line, str) or red_line not in lines:
@@ -291,6 +404,10 @@ class Room:
         self._save_holds()
 
     def set_timer(self, op: Any, seconds: Any = None) -> None:
+        self._set_timer(op, seconds)
+        self._save_timer()
+
+    def _set_timer(self, op: Any, seconds: Any = None) -> None:
         if op == "pause":
             self.timer.pause()
         elif op == "resume":

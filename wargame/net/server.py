@@ -302,6 +302,15 @@ def _handle(conn: Conn, hub: Hub, message: dict[str, Any]) -> None:
                 hub.applied(room, conn)
             else:  # the ack rides on the sender's update: at the ack its view is current
                 hub.applied(room, conn, request_id=rid)
+        elif kind == P.DRAFT:
+            if conn.seat not in room.rs.factions:
+                raise P.Refused(P.READ_ONLY, "only a faction's seat has orders to draft")
+            try:
+                room.set_draft(conn.seat, message.get("orders"))
+            except sqlite3.Error as exc:
+                raise P.Refused(P.SERVER_ERROR, f"the server could not record the draft ({exc})") from None
+            if rid is not None:
+                conn.push({"t": P.ACK, "id": rid, "seq": room.seq})
         elif kind == P.PING:
             conn.push({"t": P.ACK, "id": rid, "seq": room.seq})
         elif kind == P.HELLO:

@@ -43,6 +43,8 @@ class NetGameScene(GameScene):
         self.stage: tuple = ()  # (turn, phase) the picks belong to
         self.panel_key: tuple = ()
         self.retry_in = 0.0
+        self.draft_sent: tuple = ()  # the picks last sent to the server as this seat's draft
+        self.draft_restored = False
 
     def update(self, dt: float) -> None:
         super().update(dt)  # the first call shows the seat's screen
@@ -57,10 +59,43 @@ class NetGameScene(GameScene):
             return
         if net.poll():
             self._advance()
+        self._send_draft()
         title = self._title()
         if title != self.readonly_title:  # the timer counts down on screen between updates
             self.readonly_title = title
             self.app.dirty = True
+
+    def _send_draft(self) -> None:
+        """The picks so far go to the server as the seat's draft whenever they change, so that a
+        phase timer running out hands them in instead of losing them."""
+        from ...net.client import NetError
+
+        picks = tuple(self.picks) if self.acting and self.phase == "orders" else ()
+        if picks == self.draft_sent or self.seat not in self.rs.factions:
+            return
+        try:
+            self.net.client.send_draft(picks)
+        except NetError:
+            return  # the loop reconnects; the draft goes again then
+        self.draft_sent = picks
+
+    def _restore_draft(self, phase: str) -> None:
+        """Back at the table (a reconnect, a restarted client): the picks the server kept."""
+        from ...engine import IllegalInput
+
+        self.draft_restored = True
+        mine = self.acting and phase == "orders" and self.net.seat in self.rs.factions
+        kept = self.net.client.draft() if mine else []
+        picks: list = []
+        for order in kept:
+            try:
+                self.net.preview(picks + [order])
+            except IllegalInput:
+                continue
+            picks.append(order)
+        if picks:
+            self.picks, self.draft_sent = picks, tuple(picks)
+            self.notice = f"Your {len(picks)} picked order(s) were kept by the server."
 
     def _panel_key(self, view: dict) -> tuple:
         """What the phase panel is built from: when it changes, the widgets are built again."""
@@ -90,8 +125,11 @@ class NetGameScene(GameScene):
         self.acting = net.human_to_act() == net.seat
         if stage != self.stage or (was_acting and not self.acting):
             self.picks, self.selected, self.target_index, self.list_cursor = [], None, 0, None
+            self.draft_sent = ()  # the server drops a draft when its turn is over
         self.stage = stage
         self.seat = net.seat
+        if not self.draft_restored:
+            self._restore_draft(view["phase"])
         panel = self._panel_key(view)
         same_panel, self.panel_key = panel == self.panel_key, panel
         if first and net.seat == UMPIRE:
