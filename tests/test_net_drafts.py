@@ -186,3 +186,27 @@ def test_the_game_screen_sends_its_picks_as_the_draft_and_gets_them_back(rs, tmp
         assert scene.picks == picks[:-1]
     finally:
         pygame.display.quit()
+
+
+def test_the_first_phase_of_a_new_room_resumes_after_a_restart_too(rs, tmp_path):
+    wall = Clock(1_700_000_000.0)
+    store = Store(tmp_path)
+    Room.create(store, rs, seed=2, timer_seconds=600, clock=Clock(), wall=wall)
+    store.close()
+    store = Store(tmp_path)
+    wall.now += 120
+    again = Room.rebuild(store, store.rooms()[0], clock=Clock(), wall=wall)
+    assert again.timer.remaining() == pytest.approx(480)
+    store.close()
+
+
+def test_a_damaged_stored_timer_or_draft_is_dropped_not_fatal(rs, tmp_path):
+    store = Store(tmp_path)
+    room, _ = Room.create(store, rs, seed=2, timer_seconds=600)
+    store.set_meta(room.id, "timer", {"turn": "x", "left": None})
+    store.set_meta(room.id, "drafts", {"russia": {"turn": 1, "orders": [{"kind": "teleport"}]}, "umpire": 3})
+    store.set_meta(room.id, "holds", {"on": True, "released": ["a"], "reviewed": 5})
+    again = Room.rebuild(store, store.rooms()[0])
+    assert again.timer.remaining() == pytest.approx(600, abs=1) and again.draft("russia") == []
+    assert not again.holds
+    store.close()

@@ -161,3 +161,30 @@ def test_the_umpire_desk_over_the_network_holds_and_releases_through_the_session
         assert not room.holds
     finally:
         pygame.display.quit()
+
+
+@pytest.mark.parametrize("frame", [
+    {"t": "hold", "id": 1},
+    {"t": "hold", "id": 1, "op": {"x": 1}},
+    {"t": "hold", "id": 1, "op": "leave", "red_line": ["a"] * 100},
+    {"t": "hold", "id": 1, "op": "leave", "red_line": "x" * 10_000},
+    {"t": "draft", "id": 1, "orders": {"a": 1}},
+    {"t": "draft", "id": 1, "orders": [[[[]]]]},
+    {"t": "draft", "id": 1, "orders": [None] * 1000},
+    {"t": "draft", "id": 1},
+])
+def test_hostile_hold_and_draft_frames_are_refused_with_an_error(rs, tmp_path, frame):
+    store = Store(tmp_path)
+    room, codes = Room.create(store, rs, seed=3)
+    app = create_app(store)
+    room = app.state.hub.rooms[room.id]
+    seat = "umpire" if frame["t"] == "hold" else "russia"
+    with TestClient(app) as client, client.websocket_connect("/ws") as ws:
+        hello(ws, codes[seat])
+        ws.send_bytes(P.pack(frame))
+        answer = recv(ws)
+        assert answer["t"] == "error" and answer["id"] == 1 and len(answer["message"]) < 200
+        ws.send_bytes(P.pack({"t": "ping", "id": 2}))  # still connected, nothing changed
+        assert recv(ws)["t"] == "ack"
+    assert room.seq == 0 and not room.holds and room.draft("russia") == []
+    store.close()

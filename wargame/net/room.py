@@ -172,11 +172,13 @@ class Room:
                 raise SaveError(f"room {record.id}: input {room.seq + 1} of its log does not replay "
                                 f"({str(exc)[:160]})") from None
         room.timer.follow(room.state.turn, room.state.phase)
-        room._load_meta(meta)
+        if not room._load_meta(meta):  # the phase's deadline as it starts now, for a later restart
+            room._save_timer()
         return room
 
-    def _load_meta(self, meta: dict[str, Any]) -> None:
-        """What the room kept beside its log; anything malformed is dropped (it is not the game)."""
+    def _load_meta(self, meta: dict[str, Any]) -> bool:
+        """What the room kept beside its log; anything malformed is dropped (it is not the game).
+        True if the phase's countdown was taken up from it."""
         holds = meta.get("holds")
         if isinstance(holds, dict):
             try:
@@ -185,8 +187,7 @@ class Room:
                 self.reviewed = {tuple(k) for k in holds.get("reviewed", ())}
             except (TypeError, ValueError):
                 self.holds, self.released_turns, self.reviewed = False, set(), set()
-        if "timer" in meta:
-            self.timer.resume_stored(meta["timer"], self.wall())
+        resumed = "timer" in meta and self.timer.resume_stored(meta["timer"], self.wall())
         drafts = meta.get("drafts")
         if isinstance(drafts, dict):
             for seat, entry in drafts.items():
@@ -194,6 +195,7 @@ class Room:
                     self.set_draft(seat, entry["orders"], turn=int(entry["turn"]), save=False)
                 except (P.Refused, KeyError, TypeError, ValueError):
                     continue
+        return resumed
 
     def _save_timer(self) -> None:
         if self.store is not None:
