@@ -96,6 +96,8 @@ def test_a_hold_stops_the_phase_timer_and_the_release_gives_the_full_time(rs):
     room.hold("on")
     clock.now += 500  # the umpire briefs the room before the turn
     assert not room.on_timer() and room.state.phase == PHASE_ORDERS and room.seq == 0
+    shown = room.timer_data()  # the seats see a stopped clock with the phase's full time
+    assert shown["paused"] and shown["remaining"] == 60
     room.hold("release")
     assert room.timer.remaining() == 60
 

@@ -236,6 +236,17 @@ class Room:
             return None
         return C.checkpoint(self.state, self.released_turns, self.reviewed)
 
+    def timer_data(self) -> dict[str, Any]:
+        """The timer as the seats are shown it: stopped while the umpire holds the game (the
+        players' time does not run out then), with the full time at a turn's start."""
+        data = self.timer.to_data()
+        at = self.checkpoint() if data["seconds"] else None
+        if at is not None:
+            data["paused"] = True
+            if at == C.TURN_START:
+                data["remaining"] = float(self.timer.seconds)
+        return data
+
     def hold_data(self, seat: str) -> dict[str, Any]:
         """What a seat is told of the holds; only the umpire learns which crossings await review."""
         data: dict[str, Any] = {"on": self.holds, "at": self.checkpoint()}
@@ -259,7 +270,7 @@ class Room:
         """What `seat` is sent: its view, its legal inputs and the events it may see after `after_seq`."""
         msg: dict[str, Any] = {"t": kind, "room": self.id, "seat": seat, "seq": self.seq,
                                "view": player_view(self.rs, self.state, seat), "legal": self.legal(seat),
-                               "events": self.visible_events(seat, after_seq), "timer": self.timer.to_data(),
+                               "events": self.visible_events(seat, after_seq), "timer": self.timer_data(),
                                "hold": self.hold_data(seat)}
         if kind == P.WELCOME:
             msg["ruleset_hash"] = self.record.ruleset_hash

@@ -125,7 +125,7 @@ class Hub:
         conn.sent_seq = room.seq
 
     def timer_changed(self, room: Room) -> None:
-        message = {"t": P.TIMER, "seq": room.seq, "timer": room.timer.to_data()}
+        message = {"t": P.TIMER, "seq": room.seq, "timer": room.timer_data()}
         for conn in list(self.conns.get(room.id, ())):
             conn.push(message)
 
