@@ -146,6 +146,9 @@ def test_a_seat_drafts_over_the_network_and_finds_its_draft_when_it_comes_back(r
         with client.websocket_connect("/ws") as ws:
             ws.send_bytes(P.pack({"t": "hello", "code": codes["russia"]}))
             assert recv(ws)["draft"] == [input_to_data(o) for o in picks]
+        with client.websocket_connect("/ws") as ws:  # a draft is the seat's secret
+            ws.send_bytes(P.pack({"t": "hello", "code": codes["ukraine"]}))
+            assert recv(ws)["draft"] == []
         with client.websocket_connect("/ws") as ws:
             ws.send_bytes(P.pack({"t": "hello", "code": codes["public"]}))
             assert "draft" not in recv(ws)
