@@ -264,3 +264,17 @@ def test_what_compiles_evaluates_cleanly(source, want, state, me):
     assert abs(value) <= typ.bound <= MAGNITUDE_LIMIT, (source, value, typ)
     int(value)  # what an effect does with it
     float(value)  # what the power formula does with it
+
+
+def test_a_seats_requirement_reads_the_hidden_values_of_its_own_lines_only():
+    """`readable` (an action's requires): another owner's hidden values would leak through the
+    legal orders the seat is shown, so they are refused at load with a one-line error."""
+    own, others = ("russia", frozenset({"jets"})), ("ukraine", frozenset())
+    for fld in ("resolve", "tolerance", "pressure"):
+        compile_expression(f"lines.jets.{fld} >= 0", NAMES, readable=own, want="condition")
+        with pytest.raises(ConditionError, match="hidden from ukraine") as refused:
+            compile_expression(f"escalation >= 1 and lines.jets.{fld} >= 0", NAMES, readable=others)
+        assert "\n" not in str(refused.value)
+    # public values stay readable, and without `readable` (the engine's own conditions) all are
+    compile_expression("lines.jets.credibility > 0.5", NAMES, readable=others)
+    compile_expression("lines.jets.resolve > 0.5", NAMES)

@@ -1,8 +1,9 @@
 """The doctrine bot: per-faction priorities from the ruleset's bots.toml.
 
 It reads only public state through conditions compiled in public mode, its own red lines'
-odds, and its legal inputs: no other seat's secrets. Every runner hands it its seat's state
-(`bots.decide`, `engine.redact`), so it could not read them even by mistake;
+odds, and its legal inputs (its own, or those a server sends it): no other seat's secrets.
+Every runner hands it its seat's state (`bots.decide`, `engine.redact`), so it could not read
+them even by mistake;
 tests/test_bot_secrets.py checks that it chooses the same from the seat state as from the full one.
 """
 
@@ -22,8 +23,11 @@ class DoctrineBot:
     def __init__(self, seed: int):
         self.rng = random.Random(seed)
 
-    def choose(self, rs, st, seat):
-        options = list(legal_inputs(rs, st, seat))
+    def choose(self, rs, st, seat, options=None):
+        """The seat's input from `st` (its seat state). `options`: the legal inputs when someone who
+        sees the real state says what they are (a server, to a remote bot): the bot then ranks
+        those, since a requirement on a value blanked in its state could make its own list differ."""
+        options = list(legal_inputs(rs, st, seat) if options is None else options)
         doctrine = rs.doctrine.get(seat)
         if doctrine is None:
             return options[self.rng.randrange(len(options))]

@@ -11,6 +11,7 @@ class RandomBot:
     def __init__(self, seed: int):
         self.rng = random.Random(seed)
 
-    def choose(self, rs, st, seat):
-        options = legal_inputs(rs, st, seat)
+    def choose(self, rs, st, seat, options=None):
+        """Uniform over `options` (the legal inputs a server sent), or over the seat's own list."""
+        options = legal_inputs(rs, st, seat) if options is None else list(options)
         return options[self.rng.randrange(len(options))]

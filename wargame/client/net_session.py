@@ -60,6 +60,7 @@ class NetSession(Session):
         self._state: Any = None
         self._state_seq = -2
         self.problem = ""  # a lost connection, for the screen
+        self._final: Session | None = None
         self.poll()
 
     # --- what has arrived ------------------------------------------------------------------------
@@ -70,6 +71,18 @@ class NetSession(Session):
             return False
         self.updates_seen = self.client.updates
         return True
+
+    def final_session(self) -> Session | None:
+        """Once the game is over: a hot-seat Session over the whole game the server sent (nothing is
+        secret any more), from which the normal game-over screen, debrief and report are made.
+        None until it has arrived; SaveError if it does not load."""
+        if self._final is None:
+            game = self.client.final_game()
+            if game is None:
+                return None
+            self._final = Session.resume(game)
+            self._final.results_shown = game.turns
+        return self._final
 
     def try_reconnect(self) -> bool:
         from ..net.client import NetError
@@ -107,7 +120,8 @@ class NetSession(Session):
 
     @property
     def has_umpire(self) -> bool:
-        return False  # the umpire's checkpoints are hot-seat facilitation; over the network the umpire acts any time
+        """Whether the umpire holds the game at the checkpoints (the server keeps them; off at first)."""
+        return bool(self.client.holds().get("on"))
 
     def people(self) -> list[str]:
         return [self.seat]  # one screen, one seat: never a handover
@@ -116,7 +130,31 @@ class NetSession(Session):
         return list(self.view(self.seat)["waiting_for"])
 
     def checkpoint(self) -> str | None:
-        return None
+        """The checkpoint the server holds the game at (every seat is told; only the umpire acts)."""
+        return self.client.holds().get("at")
+
+    def unreviewed(self) -> list:
+        lines = set(self.client.holds().get("unreviewed", ()))
+        return [c for c in self.state.crossings if c.red_line in lines] if self.state is not None else []
+
+    def leave_to_owner(self, red_line: str) -> None:
+        self._hold("leave", red_line)
+
+    def set_holds(self, on: bool) -> None:
+        self._hold("on" if on else "off")
+
+    def _hold(self, op: str, red_line: str | None = None) -> None:
+        from ..net.client import NetError, Refused
+
+        seen = self.client.updates
+        try:
+            self.client.hold(op, red_line)
+        except Refused as exc:
+            raise IllegalInput(exc.code if exc.code in E.CODES else E.BAD_INPUT, exc.message) from None
+        except NetError as exc:
+            raise IllegalInput(E.BAD_INPUT, str(exc)) from None
+        self.client.wait(lambda c: c.updates > seen, timeout=2.0)  # the update after every hold change
+        self.poll()
 
     def human_to_act(self) -> str | None:
         """This seat, when the server waits for it; None while others play. The umpire's desk is
@@ -156,7 +194,9 @@ class NetSession(Session):
         pass  # the server keeps the room
 
     def release(self) -> None:
-        self.mark_seen(UMPIRE)  # no checkpoints to release over the network
+        if self.checkpoint() is not None:
+            self._hold("release")
+        self.mark_seen(UMPIRE)
 
     def save_as(self, path: Path | str) -> Path:
         """The umpire exports the room from the server (the save writer's own file); seats cannot."""

@@ -17,11 +17,12 @@ from typing import Any, Sequence
 
 from attrs import define, field
 
+from .. import checkpoints as C
 from ..bots import decide, make_bots
 from ..engine import Event, GameState, apply, errors as E, player_view, seats_to_act
 from ..engine.inputs import UMPIRE_SEAT
 from ..engine.legal import Refusal, action_cost, action_refusal, legal_orders
-from ..engine.state import PHASE_ORDERS, PHASE_REACTION
+from ..engine.state import PHASE_ORDERS
 from ..persist import Autosaver, SavedGame, SaveError
 from ..persist.game import save_game, turn_events
 
@@ -29,12 +30,8 @@ HUMAN = "human"
 BOT_KINDS = ("doctrine", "random")
 MAX_BOT_STEPS = 10_000  # a safety stop; one turn of four bots takes a few dozen inputs
 UMPIRE = UMPIRE_SEAT
-TURN_START, REACTION = "turn", "reaction"  # the umpire's checkpoints
-
-
-def crossing_key(turn: int, crossing) -> tuple:
-    """Names one crossing across the turn (a response may cross the same line again next round)."""
-    return (turn, crossing.red_line, crossing.round, crossing.by, crossing.cause)
+TURN_START, REACTION = C.TURN_START, C.REACTION  # the umpire's checkpoints
+crossing_key = C.crossing_key
 
 
 @define
@@ -149,31 +146,21 @@ class Session:
     # --- the umpire's checkpoints ---------------------------------------------------------------
     def checkpoint(self) -> str | None:
         """TURN_START or REACTION while the umpire's desk comes first; None otherwise."""
-        if not self.has_umpire or self.over:
+        if not self.has_umpire:
             return None
-        st = self.state
-        if st.phase == PHASE_ORDERS and st.turn not in self.released_turns and not st.done and not st.orders:
-            return TURN_START
-        if st.phase == PHASE_REACTION and self.unreviewed():
-            return REACTION
-        return None
+        return C.checkpoint(self.state, self.released_turns, self.reviewed)
 
     def unreviewed(self) -> list:
         """Pending crossings the umpire has not yet looked at (adjudicated ones are gone from the state)."""
-        st = self.state
-        return [c for c in st.crossings if crossing_key(st.turn, c) not in self.reviewed]
+        return C.unreviewed(self.state, self.reviewed)
 
     def leave_to_owner(self, red_line: str) -> None:
         """The umpire lets the owner answer this crossing (the owner's seat, or its bot, decides)."""
-        st = self.state
-        self.reviewed |= {crossing_key(st.turn, c) for c in st.crossings if c.red_line == red_line}
+        C.leave_to_owner(self.state, self.reviewed, red_line)
 
     def release(self) -> None:
         """The umpire hands the game back to the players: the current checkpoint is done."""
-        st = self.state
-        if st.phase == PHASE_ORDERS:
-            self.released_turns.add(st.turn)
-        self.reviewed |= {crossing_key(st.turn, c) for c in st.crossings}
+        C.release(self.state, self.released_turns, self.reviewed)
         self.mark_seen(UMPIRE)
 
     def human_to_act(self) -> str | None:

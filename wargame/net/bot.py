@@ -1,9 +1,10 @@
 """A bot playing one seat over the network (`wargame bot --join URL --code CODE`).
 
 The bot chooses from the seat state the server sends it (net.redact), with the same bot classes
-hot-seat games use. Where a blanked secret makes its choice one the server's legal list does
-not hold (a requirement that reads hidden values), it takes one from that list instead: the
-server's list comes from the real state.
+hot-seat games use, and ranks the legal inputs the server sends with it: the server's list comes
+from the real state, so a value blanked in the seat state (a requirement reading a hidden value,
+which `ruleset check` refuses anyway) cannot make the bot pick an input the server refuses. It
+picks its best choice among them by its own doctrine, never a random one.
 """
 
 from __future__ import annotations
@@ -42,11 +43,13 @@ def play_seat(client: Client, kind: str = "doctrine", seed: int = 0, *, say: Cal
         if client.seat not in view["waiting_for"] or not client.has_legal():
             client.wait(timeout=1.0)
             continue
-        choice = bot.choose(rs, client.state(), client.seat)
-        if not client.is_legal(choice):
-            legal = client.legal()
-            if not legal:
-                continue
+        legal = client.legal()
+        if not legal:
+            continue
+        choice = bot.choose(rs, client.state(), client.seat, legal)
+        if choice not in legal:  # a bot that builds its own input (a vote, an answer) off the list
+            if say:
+                say(f"the {kind} bot chose an input the server does not list ({choice!r}); taking a legal one")
             choice = legal[fallback.randrange(len(legal))]
         seen = client.updates
         try:

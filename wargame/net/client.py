@@ -24,7 +24,7 @@ from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
 from websockets.sync.client import connect as ws_connect
 
 from ..engine import Event
-from ..persist import fileformat
+from ..persist import fileformat, load_bytes
 from ..persist.codec import input_from_data, input_to_data, state_from_data
 from . import protocol as P
 
@@ -91,6 +91,9 @@ class Client:
         self._decoded: tuple[Any, Any] = (None, None)
         self._timer: dict[str, Any] = {}
         self._timer_at = 0.0  # when the timer last arrived (monotonic)
+        self._hold: dict[str, Any] = {}  # the umpire's checkpoints: {on, at[, unreviewed]}
+        self._final: bytes | None = None  # the finished game's .wgsave bytes, once it is over
+        self._draft: list[dict[str, Any]] = []  # the orders picked before a reconnect, as the server kept them
         self.updates = 0  # how many views have arrived (wait() waits for this to grow)
         self.problem = ""  # why the connection ended, if it did
         self._open(last_seq=None)
@@ -122,6 +125,7 @@ class Client:
             ws.close()
             raise NetError(f"the server at {self.url} is not a wargame server")
         self.room, self.seat, self.ruleset_hash = first["room"], first["seat"], first["ruleset_hash"]
+        self._draft = list(first.get("draft") or ())
         self.seats = list(first.get("seats", ()))
         if "ruleset" in first:
             from ..persist.game import embedded_ruleset
@@ -183,6 +187,9 @@ class Client:
         kind = m["t"]
         if kind in (P.WELCOME, P.UPDATE):
             self.seq, self._view, self._legal = m["seq"], m["view"], m["legal"]
+            self._hold = m.get("hold") or {}
+            if isinstance(m.get("final"), bytes):
+                self._final = m["final"]
             if "state" in m:  # sent while the seat is to act; the last one stands meanwhile
                 self._state = m["state"]
             self._timer, self._timer_at = m.get("timer", {}), time.monotonic()
@@ -234,9 +241,22 @@ class Client:
             self._decoded = (raw, state_from_data(raw))
         return self._decoded[1]
 
+    def final_game(self):
+        """The finished game (a persist.SavedGame) the server sends at the end, None before: its
+        debrief shows every secret, as a hot-seat game's does. SaveError if it does not load."""
+        with self._cond:
+            blob = self._final
+        return None if blob is None else load_bytes(blob)
+
     def timer(self) -> dict[str, Any]:
         with self._cond:
             return dict(self._timer)
+
+    def holds(self) -> dict[str, Any]:
+        """The umpire's checkpoints as last sent: on (held at them), at (the one held at, or None)
+        and, for the umpire, unreviewed (the red lines whose crossings await review)."""
+        with self._cond:
+            return dict(self._hold)
 
     def timer_left(self) -> float | None:
         """Seconds left in the phase by the server's timer, counted down here; None without a timer."""
@@ -293,9 +313,33 @@ class Client:
     def ping(self) -> int:
         return self._request({"t": P.PING})["seq"]
 
+    def send_draft(self, orders, wait: bool = False) -> None:
+        """The orders this seat has picked but not handed in: if the phase timer runs out the server
+        hands them in. Sent without waiting for the answer unless `wait`."""
+        message = {"t": P.DRAFT, "orders": [input_to_data(o) for o in orders]}
+        if wait:
+            self._request(message)
+            return
+        if self.closed:
+            raise NetError(f"not connected to the server ({self.problem or 'closed'})")
+        try:
+            self._ws.send(P.pack(message))
+        except (ConnectionClosed, OSError) as exc:
+            raise NetError(f"lost the server ({_reason(exc)})") from None
+
+    def draft(self) -> list:
+        """The orders the server kept as this seat's draft when it (re)connected."""
+        with self._cond:
+            return [input_from_data(d) for d in self._draft]
+
     def set_timer(self, op: str, seconds: int | None = None) -> None:
         """Umpire: "pause", "resume", or "set" the phase timer to `seconds` (0: off)."""
         self._request({"t": P.TIMER, "op": op, "seconds": seconds})
+
+    def hold(self, op: str, red_line: str | None = None) -> None:
+        """Umpire: hold the game at the checkpoints ("on", "off"), "release" the current one, or
+        "leave" `red_line`'s crossing to its owner."""
+        self._request({"t": P.HOLD, "op": op, "red_line": red_line})
 
     def reissue(self, seat: str) -> str:
         """Umpire: revoke `seat`'s code and get a new one."""

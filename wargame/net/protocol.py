@@ -7,14 +7,22 @@ Client -> server:
   hello   {code, last_seq, state, ruleset}   first frame; `state`: also send the seat's redacted state
                                     (bots, the game screen) while it is to act; `ruleset`: the room's ruleset
   input   {id, input}               one input for the engine, answered by ack or error with that id
+  draft   {[id,] orders}            the orders this seat has picked but not handed in (replaces the last
+                                    draft): a timeout hands them in; answered only if it has an id
   timer   {id, op, seconds}         umpire: op "pause", "resume" or "set" (seconds for the phase)
+  hold    {id, op, red_line}        umpire: the checkpoints (wargame.checkpoints): op "on" or "off"
+                                    (hold the game at them), "release", "leave" (red_line's owner answers)
   reissue {id, seat}                umpire: revoke a seat's code and make a new one
   export  {id}                      umpire: the room as .wgsave bytes
   ping    {id}
 Server -> client:
-  welcome {room, seat, seq, ruleset_hash, ruleset, view, legal, events, timer[, state]}  a full snapshot
-  update  {seq, view, legal, events, timer[, state][, ack]}   after inputs the server applied; `ack`:
-                                                      the id of the sender's input it answers
+  welcome {room, seat, seq, ruleset_hash, ruleset, view, legal, events, timer, hold[, draft][, state]}
+                                    a full snapshot; draft: a faction seat's picked orders;
+                                    hold: {on, at (the checkpoint held at, or None)[, unreviewed (umpire)]}
+  update  {seq, view, legal, events, timer, hold[, state][, ack][, final]}   after inputs the server applied;
+                                                      `ack`: the id of the sender's input it answers;
+                                                      `final` (welcome too): once the game is over,
+                                                      the whole game as .wgsave bytes (the debrief)
   timer   {timer}                                       the phase timer changed
   ack     {id, seq[, code, data]}                       the request with that id was done (an input's
                                                       ack comes inside the sender's update)
@@ -35,8 +43,9 @@ MAX_CLIENT_FRAME = 64 * 1024
 MAX_SERVER_FRAME = 8 * 1024 * 1024
 
 HELLO, INPUT, TIMER, REISSUE, EXPORT, PING = "hello", "input", "timer", "reissue", "export", "ping"
+HOLD, DRAFT = "hold", "draft"
 WELCOME, UPDATE, ACK, ERROR = "welcome", "update", "ack", "error"
-CLIENT_KINDS = (HELLO, INPUT, TIMER, REISSUE, EXPORT, PING)
+CLIENT_KINDS = (HELLO, INPUT, TIMER, REISSUE, EXPORT, PING, HOLD, DRAFT)
 
 # error codes (the engine's IllegalInput codes pass through unchanged)
 BAD_FRAME = "bad_frame"
@@ -48,6 +57,7 @@ READ_ONLY = "read_only"
 NOT_UMPIRE = "not_umpire"
 SERVER_ERROR = "server_error"
 ROOM_FULL = "room_full"
+HELD = "held"  # the umpire holds the game at a checkpoint
 
 
 class ProtocolError(ValueError):

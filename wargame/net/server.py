@@ -125,7 +125,7 @@ class Hub:
         conn.sent_seq = room.seq
 
     def timer_changed(self, room: Room) -> None:
-        message = {"t": P.TIMER, "seq": room.seq, "timer": room.timer.to_data()}
+        message = {"t": P.TIMER, "seq": room.seq, "timer": room.timer_data()}
         for conn in list(self.conns.get(room.id, ())):
             conn.push(message)
 
@@ -302,6 +302,15 @@ def _handle(conn: Conn, hub: Hub, message: dict[str, Any]) -> None:
                 hub.applied(room, conn)
             else:  # the ack rides on the sender's update: at the ack its view is current
                 hub.applied(room, conn, request_id=rid)
+        elif kind == P.DRAFT:
+            if conn.seat not in room.rs.factions:
+                raise P.Refused(P.READ_ONLY, "only a faction's seat has orders to draft")
+            try:
+                room.set_draft(conn.seat, message.get("orders"))
+            except sqlite3.Error as exc:
+                raise P.Refused(P.SERVER_ERROR, f"the server could not record the draft ({exc})") from None
+            if rid is not None:
+                conn.push({"t": P.ACK, "id": rid, "seq": room.seq})
         elif kind == P.PING:
             conn.push({"t": P.ACK, "id": rid, "seq": room.seq})
         elif kind == P.HELLO:
@@ -313,6 +322,10 @@ def _handle(conn: Conn, hub: Hub, message: dict[str, Any]) -> None:
                 room.set_timer(message.get("op"), message.get("seconds"))
                 hub.timer_changed(room)
                 conn.push({"t": P.ACK, "id": rid, "seq": room.seq})
+            elif kind == P.HOLD:
+                room.hold(message.get("op"), message.get("red_line"))
+                conn.push({"t": P.ACK, "id": rid, "seq": room.seq})
+                hub.broadcast(room)  # who may act has changed: every seat's legal inputs with it
             elif kind == P.REISSUE:
                 seat = message.get("seat")
                 if seat not in room_seats(room.rs):

@@ -1,7 +1,9 @@
 """SQLite (WAL) store of the server: rooms, seat codes (hashed) and each room's input log.
 
 The input log is the room's source of truth, as in a save: on restart a room is rebuilt by
-replaying its logged inputs through the engine. Codes are never stored, only their SHA-256: a
+replaying its logged inputs through the engine. Beside it `room_meta` keeps what is not a game
+input (the umpire's checkpoints, the phase deadline, the orders a seat has picked but not handed
+in), so that a restart resumes those too. Codes are never stored, only their SHA-256: a
 copied database lets nobody into a seat. A revoked code stays in the table, marked, so it is
 refused with its own reason.
 """
@@ -34,6 +36,10 @@ CREATE TABLE IF NOT EXISTS seats (
 CREATE TABLE IF NOT EXISTS inputs (
     room_id TEXT NOT NULL REFERENCES rooms(id), seq INTEGER NOT NULL, turn INTEGER NOT NULL,
     phase TEXT NOT NULL, input BLOB NOT NULL, PRIMARY KEY (room_id, seq)
+);
+CREATE TABLE IF NOT EXISTS room_meta (
+    room_id TEXT NOT NULL REFERENCES rooms(id), key TEXT NOT NULL, value BLOB NOT NULL,
+    PRIMARY KEY (room_id, key)
 );
 """
 DB_NAME = "wargame-server.sqlite3"
@@ -107,6 +113,15 @@ class Store:
 
     def set_timer(self, room_id: str, seconds: int) -> None:
         self.db.execute("UPDATE rooms SET timer_seconds=? WHERE id=?", (seconds, room_id))
+
+    # --- what a room keeps beside its log: the umpire's holds, the phase deadline, drafts ----------
+    def set_meta(self, room_id: str, key: str, value: Any) -> None:
+        self.db.execute("INSERT OR REPLACE INTO room_meta VALUES (?,?,?)",
+                        (room_id, key, msgpack.packb(value, use_bin_type=True)))
+
+    def meta(self, room_id: str) -> dict[str, Any]:
+        rows = self.db.execute("SELECT key, value FROM room_meta WHERE room_id=?", (room_id,)).fetchall()
+        return {key: msgpack.unpackb(blob, raw=False) for key, blob in rows}
 
     # --- seat codes ------------------------------------------------------------------------------
     def _new_code(self, room_id: str, seat: str) -> str:

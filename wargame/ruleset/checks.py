@@ -103,7 +103,8 @@ class _Checker:
         return True
 
     def expr(self, file: str, path: str, source: str, *, public: bool = False,
-             required: bool = False, allow_self: bool = True, formula: bool = False) -> None:
+             required: bool = False, allow_self: bool = True, formula: bool = False,
+             readable: tuple[str, frozenset[str]] | None = None) -> None:
         """Compile a condition (true or false), or with `formula` a number."""
         if not source.strip():
             if required:
@@ -113,7 +114,7 @@ class _Checker:
             return
         try:
             fn = compile_expression(source, self.names, public=public, allow_self=allow_self,
-                                    want="formula" if formula else "condition")
+                                    want="formula" if formula else "condition", readable=readable)
         except ConditionError as exc:
             self.bad(file, path, str(exc))
             return
@@ -296,7 +297,12 @@ class _Checker:
                 self.bad(a_file, f"{base}.target", "an action with an operation effect needs target = \"attack\" "
                                                    "(or \"enemy\" when a strength effect puts its forces into "
                                                    "the target before the operation)")
-            self.expr(a_file, f"{base}.requires", a.requires)
+            # legal_orders evaluates it on the real state, and a seat is told what it may order:
+            # it may read only the hidden values of lines every faction of the action owns
+            owners = [f for f in a.factions if f in self.factions]
+            own = frozenset(lid for lid, line in self.lines.items() if owners and all(line.owner == f for f in owners))
+            self.expr(a_file, f"{base}.requires", a.requires,
+                      readable=(" and ".join(owners) or "the seat", own))
             self.effects(a_file, f"{base}.effects", a.effects, [f for f in a.factions if f in self.factions])
 
     def parsed_actions(self):

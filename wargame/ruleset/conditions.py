@@ -119,15 +119,19 @@ def suggest(word: str, choices) -> str:
 
 
 def compile_expression(source: str, names: Names, *, public: bool = False,
-                       allow_self: bool = True, want: Want = "any") -> Compiled:
+                       allow_self: bool = True, want: Want = "any",
+                       readable: tuple[str, frozenset[str]] | None = None) -> Compiled:
     """Compile `source`; `public` refuses hidden values (for bots, which see only a view);
     `allow_self` is false where no faction is acting (outcomes, injects); `want` is what the
-    key needs: a condition (true or false), a formula (a number) or either."""
-    return compile_typed(source, names, public=public, allow_self=allow_self, want=want)[0]
+    key needs: a condition (true or false), a formula (a number) or either. `readable`, where
+    a seat's own choices hang on the expression (an action's `requires`): (who, lines) refuses
+    the hidden values of every red line but `lines` (those `who` owns)."""
+    return compile_typed(source, names, public=public, allow_self=allow_self, want=want, readable=readable)[0]
 
 
 def compile_typed(source: str, names: Names, *, public: bool = False,
-                  allow_self: bool = True, want: Want = "any") -> tuple[Compiled, Type]:
+                  allow_self: bool = True, want: Want = "any",
+                  readable: tuple[str, frozenset[str]] | None = None) -> tuple[Compiled, Type]:
     """`compile_expression`, also returning the expression's type."""
     if not isinstance(source, str):
         raise ConditionError(f"expected a string, got {type(source).__name__}")
@@ -144,7 +148,7 @@ def compile_typed(source: str, names: Names, *, public: bool = False,
     except (RecursionError, MemoryError):
         raise ConditionError(f"too deeply nested (at most {DEPTH_LIMIT} levels)") from None
     _check_size(tree.body)
-    fn, typ = _Compiler(names, public, allow_self).node(tree.body)
+    fn, typ = _Compiler(names, public, allow_self, readable).node(tree.body)
     if want == "condition" and typ.kind != "bool":
         raise ConditionError(f"a condition must be true or false, but this is {typ.describe()}: "
                              "compare it (e.g. `... >= 1`) or use and/or/not")
@@ -190,10 +194,12 @@ def _bounded(bound: float, exact: bool, what: str) -> Type:
 
 
 class _Compiler:
-    def __init__(self, names: Names, public: bool, allow_self: bool = True):
+    def __init__(self, names: Names, public: bool, allow_self: bool = True,
+                 readable: tuple[str, frozenset[str]] | None = None):
         self.names = names
         self.public = public
         self.allow_self = allow_self
+        self.readable = readable
 
     def node(self, node: ast.AST) -> tuple[Compiled, Type]:
         method = getattr(self, "n_" + type(node).__name__, None)
@@ -410,6 +416,10 @@ class _Compiler:
             if fld in LINE_HIDDEN_FIELDS:
                 raise ConditionError(f"red-line field {fld!r} is hidden and cannot be read here")
             raise ConditionError(f"unknown red-line field {fld!r}{suggest(fld, allowed)}")
+        if fld in LINE_HIDDEN_FIELDS and self.readable is not None and line not in self.readable[1]:
+            who = self.readable[0]
+            raise ConditionError(f"red-line field {fld!r} of {line!r} is hidden from {who}: what {who} may order "
+                                 "cannot hang on it (another seat's secret would show in the legal orders)")
         typ = SHARE if fld in ("credibility", "resolve") else BOOL if fld == "active" else COUNT
         return (lambda st, me: getattr(st.lines[line], fld)), typ
 

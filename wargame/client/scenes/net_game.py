@@ -11,7 +11,7 @@ from __future__ import annotations
 import pygame
 from pygame_gui.elements import UIPanel, UITextBox
 
-from ...engine import month_label
+from ...engine import IllegalInput, month_label
 from ...engine.views import PUBLIC
 from .. import describe as D
 from ..app import Scene
@@ -43,6 +43,8 @@ class NetGameScene(GameScene):
         self.stage: tuple = ()  # (turn, phase) the picks belong to
         self.panel_key: tuple = ()
         self.retry_in = 0.0
+        self.draft_sent: tuple = ()  # the picks last sent to the server as this seat's draft
+        self.draft_restored = False
 
     def update(self, dt: float) -> None:
         super().update(dt)  # the first call shows the seat's screen
@@ -57,16 +59,51 @@ class NetGameScene(GameScene):
             return
         if net.poll():
             self._advance()
+        self._send_draft()
         title = self._title()
         if title != self.readonly_title:  # the timer counts down on screen between updates
             self.readonly_title = title
             self.app.dirty = True
 
+    def _send_draft(self) -> None:
+        """The picks so far go to the server as the seat's draft whenever they change, so that a
+        phase timer running out hands them in instead of losing them."""
+        from ...net.client import NetError
+
+        picks = tuple(self.picks) if self.acting and self.phase == "orders" else ()
+        if picks == self.draft_sent or self.seat not in self.rs.factions:
+            return
+        try:
+            self.net.client.send_draft(picks)
+        except NetError:
+            return  # the loop reconnects; the draft goes again then
+        self.draft_sent = picks
+
+    def _restore_draft(self, phase: str) -> None:
+        """Back at the table (a reconnect, a restarted client): the picks the server kept."""
+        from ...engine import IllegalInput
+
+        self.draft_restored = True
+        mine = self.acting and phase == "orders" and self.net.seat in self.rs.factions
+        kept = self.net.client.draft() if mine else []
+        picks: list = []
+        for order in kept:
+            try:
+                self.net.preview(picks + [order])
+            except IllegalInput:
+                continue
+            picks.append(order)
+        if picks:
+            self.picks, self.draft_sent = picks, tuple(picks)
+            self.notice = f"Your {len(picks)} picked order(s) were kept by the server."
+
     def _panel_key(self, view: dict) -> tuple:
         """What the phase panel is built from: when it changes, the widgets are built again."""
         own = view["factions"].get(self.seat, {})
+        hold = self.net.client.holds()
         return (self.acting, view["turn"], view["phase"], view["outcome"], len(view["pending_votes"]),
-                len(view["pending_reactions"]), own.get("capacity_left"), own.get("done"), len(view["notes"]))
+                len(view["pending_reactions"]), own.get("capacity_left"), own.get("done"), len(view["notes"]),
+                hold.get("on"), hold.get("at"), tuple(hold.get("unreviewed", ())))
 
     def _title(self) -> str:
         v = self.view
@@ -88,16 +125,22 @@ class NetGameScene(GameScene):
         self.acting = net.human_to_act() == net.seat
         if stage != self.stage or (was_acting and not self.acting):
             self.picks, self.selected, self.target_index, self.list_cursor = [], None, 0, None
+            self.draft_sent = ()  # the server drops a draft when its turn is over
         self.stage = stage
         self.seat = net.seat
+        if not self.draft_restored:
+            self._restore_draft(view["phase"])
         panel = self._panel_key(view)
         same_panel, self.panel_key = panel == self.panel_key, panel
         if first and net.seat == UMPIRE:
-            self.notice = "The umpire's desk: F6 pauses or resumes the phase timer; Save exports the room."
+            self.notice = ("The umpire's desk: F6 pauses or resumes the phase timer; F7 holds the game at the "
+                           "checkpoints (turn start, red-line crossings) or stops holding; Save exports the room.")
         self._refresh()
         if net.over:
             self.notice = f"The game is over ({view['outcome'].replace('_', ' ')}). The umpire can export the room."
         resolved = net.newly_resolved()
+        if net.over and self._game_over(resolved):
+            return
         if resolved:
             self.app.switch(NetTurnResultsScene(self.app, net, resolved, then=self))
         elif self.app.scene is not self:
@@ -109,6 +152,22 @@ class NetGameScene(GameScene):
         else:
             self.app.rebuild()
 
+    def _game_over(self, resolved: int) -> bool:
+        """At the end every screen opens the game-over scene (scores, chart, debrief) on the whole
+        game the server sends then, after the last turn's results; False if it has not arrived."""
+        from ...persist import SaveError
+
+        try:
+            final = self.net.final_session()
+        except SaveError as exc:
+            self.notice = f"The server's final game did not load: {exc}"
+            return False
+        if final is None:
+            return False
+        end = self.app.make("gameover", final)
+        self.app.switch(self.app.make("results", final, resolved, then=end) if resolved else end)
+        return True
+
     def show_last_results(self) -> None:
         if self.net.game.turns >= 1:
             self.app.switch(NetTurnResultsScene(self.app, self.net, self.net.game.turns, then=self))
@@ -119,6 +178,19 @@ class NetGameScene(GameScene):
             self.dashboard.set_text(public_dashboard_html(self.rs, self.view))
         if self.seat == UMPIRE:
             self.bind(pygame.K_F6, self.toggle_timer)
+            self.bind(pygame.K_F7, self.toggle_holds)
+
+    def toggle_holds(self) -> None:
+        """The umpire holds the game at the checkpoints, as a hot-seat umpire does, or stops (F7)."""
+        on = not self.net.has_umpire
+        try:
+            self.net.set_holds(on)
+        except IllegalInput as exc:
+            self.notice = f"The checkpoints did not change: {exc.message}"
+        else:
+            self.notice = ("The game now waits for you at each turn's start and each red-line crossing."
+                           if on else "The game no longer waits at the checkpoints.")
+        self._advance()
 
     def toggle_timer(self) -> None:
         """The umpire pauses or resumes the server's phase timer (F6)."""
@@ -142,7 +214,9 @@ class NetGameScene(GameScene):
         view = self.view
         names = [seat_name(self.rs, s) for s in view["waiting_for"]]
         if view["outcome"] is not None:
-            text = "<b>The game is over.</b> The debrief follows the umpire's export (wargame report)."
+            text = "<b>The game is over.</b> The debrief opens once the server has sent the whole game."
+        elif self.net.checkpoint() is not None:
+            text = "<b>The umpire holds the game.</b> It goes on when the umpire releases it."
         elif names:
             text = f"<b>{esc(view['phase'].capitalize())} phase.</b> Waiting for: {esc(', '.join(names))}."
         else:
