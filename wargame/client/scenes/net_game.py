@@ -43,6 +43,7 @@ class NetGameScene(GameScene):
         self.stage: tuple = ()  # (turn, phase) the picks belong to
         self.panel_key: tuple = ()
         self.retry_in = 0.0
+        self.shown_title = ""  # the title bar as last seen by update, to redraw when it changes
 
     def update(self, dt: float) -> None:
         super().update(dt)  # the first call shows the seat's screen
@@ -57,9 +58,9 @@ class NetGameScene(GameScene):
             return
         if net.poll():
             self._advance()
-        title = self._title()
-        if title != self.readonly_title:  # the timer counts down on screen between updates
-            self.readonly_title = title
+        title = self.title_text()
+        if title != self.shown_title:  # the timer counts down on screen between updates
+            self.shown_title = title
             self.app.dirty = True
 
     def _panel_key(self, view: dict) -> tuple:
@@ -68,11 +69,12 @@ class NetGameScene(GameScene):
         return (self.acting, view["turn"], view["phase"], view["outcome"], len(view["pending_votes"]),
                 len(view["pending_reactions"]), own.get("capacity_left"), own.get("done"), len(view["notes"]))
 
-    def _title(self) -> str:
+    def title_text(self) -> str:
+        """The date, turn and phase, and the phase timer's time left."""
         v = self.view
         if not v:
             return ""
-        text = f"{v['date']}  Turn {v['turn']}  {v['phase'].capitalize()}"
+        text = super().title_text()
         left = self.net.client.timer_left()
         if left is not None and v["outcome"] is None:
             paused = " (paused)" if self.net.client.timer().get("paused") else ""
