@@ -29,6 +29,7 @@ from ..confirm import Confirm
 from ..glossary import line_tip, rung_tip
 from ..hoverbox import draw_tip
 from ..mapview import render_text
+from ..results import track_change
 from ..saves import safe_file_name
 from ..session import UMPIRE, OrderOption, Session
 from ..text import esc
@@ -94,7 +95,8 @@ class GameScene(Scene):
     # --- the flow between seats ---------------------------------------------------------------
     def _advance(self, first: bool = False) -> None:
         """Let bots move, then show the next person's screen (after a handover if needed). A turn
-        that has just resolved shows its results to the room first."""
+        that has just resolved shows its results to the room first (with one person against bots,
+        a notice on the game screen says how the track moved, and R shows the results)."""
         moves = self.session.play_bots()
         if moves:
             self.notice = f"Bots made {len(moves)} move(s); their visible effects are in the log."
@@ -116,6 +118,14 @@ class GameScene(Scene):
             self.argument = ""
         self._refresh()
         many_people = len(self.session.people()) > 1
+        if resolved and not self.session.has_a_room():
+            # one person against bots: no screen to pass every turn, the game screen says what moved
+            # (its log has the seat's news) and R shows the whole results
+            game = self.session.game
+            moved = track_change(game.state_at(resolved - 1).escalation, game.state_at(resolved).escalation)
+            self.notice = (self.session.autosave_problem
+                           or f"Turn {resolved} resolved: escalation {moved}. The turn's results: R.")
+            resolved = 0
         if resolved:
             after = self.app.make("handover", self) if many_people and (changed or first) else self
             self.app.open("results", self.session, resolved, then=after)
