@@ -211,11 +211,21 @@ class MenuScene(Scene):
         assert self.resume_path is not None  # offered only when there is an autosave
         when = datetime.fromtimestamp(self.resume_path.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
         w, h = self.app.size
-        size = (self.app.px(460), self.app.px(220))
+        px, tx = self.app.px, self.app.tx
+        size = (max(px(460), tx(460)), max(px(220), tx(220)))  # room for larger text
         rect = pygame.Rect((w - size[0]) // 2, (h - size[1]) // 2, *size)
         self.dialog = pygame_gui.windows.UIConfirmationDialog(
             rect, f"An unfinished game was autosaved at {when}. Resume it?", self.manager,
             window_title="Resume the last game?", action_short_name="Resume")
+        # pygame_gui makes its two buttons 30 high at any text size: they grow with the text here
+        # (Resume is placed left of Cancel by pygame_gui), and the text above makes room for them
+        bh = max(30, tx(36))
+        for button in (self.dialog.cancel_button, self.dialog.confirm_button):
+            bw = max(button.rect.width, tx(100))
+            button.set_dimensions((bw, bh))
+            button.set_relative_position((-(bw + 10), -(bh + 10)))  # the left edge, from the right anchor
+        text = self.dialog.confirmation_text
+        text.set_dimensions((text.rect.width, text.rect.height - (bh - 30)))
 
     # --- events -------------------------------------------------------------------------------
     def handle_event(self, event) -> None:
