@@ -9,6 +9,7 @@ os.environ["SDL_AUDIODRIVER"] = "dummy"
 import pygame
 import pytest
 from attrs import evolve
+from pygame_gui.core.utility import translate
 from pygame_gui.elements import UIButton, UILabel
 
 from wargame.client.app import App
@@ -35,7 +36,7 @@ def clipped(app) -> list[str]:
     for element in app.manager.get_sprite_group().sprites():
         if not isinstance(element, (UILabel, UIButton)) or not element.visible:
             continue
-        text = element.text or ""
+        text = translate(element.text or "")  # pygame_gui's own buttons hold a key ("pygame-gui.Cancel")
         if not text.strip():
             continue
         w, h = element.font.size(text)
@@ -149,6 +150,17 @@ def saves_folder(folder):
     os.mkfifo(folder / "pipe.wgsave")
 
 
+def resume_dialog(app):
+    """The menu's "Resume the last game?" question over an unfinished game's autosave."""
+    from wargame.persist import Autosaver
+
+    rs = load_ruleset("default")
+    game, _ = SavedGame.new(rs, seed=21, seats={f: ("human" if f == "ukraine" else "doctrine") for f in rs.factions})
+    Autosaver(app.saves_dir).save_now(game)
+    app.switch(MenuScene(app, offer_resume=True))
+    assert app.scene.dialog is not None
+
+
 def save_manager(app):
     """The save manager from the menu (M), with readable, broken and hostile files."""
     saves_folder(app.saves_dir)
@@ -177,6 +189,7 @@ def briefing(app, seat="russia"):
 
 SCREENS = {
     "menu": lambda app: app.switch(MenuScene(app)),
+    "resume": resume_dialog,
     "game": game_screen,
     "replay": lambda app: app.switch(ReplayScene(app, load_save(HISTORY), path=HISTORY)),
     "gameover": game_over,

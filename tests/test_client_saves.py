@@ -212,9 +212,31 @@ def test_the_menu_starts_beside_links_to_nowhere(tmp_path):
     try:
         app.switch(MenuScene(app, offer_resume=True))
         app.pump()
-        assert app.scene.resume_path is None and app.scene.saves == []
+        # listed as unreadable, as the save manager lists them (so they can be deleted there)
+        assert app.scene.resume_path is None
+        assert sorted(p.name for p in app.scene.saves) == ["autosave-0123456789ab-0003.wgsave", "old.wgsave"]
+        assert all("unreadable" in item["text"] for item in app.scene.save_list.item_list)
         press(app, pygame.K_m)
         assert {e.path.name for e in app.scene.saves + app.scene.autosaves} == {
             "old.wgsave", "autosave-0123456789ab-0003.wgsave"}
     finally:
         pygame.display.quit()
+
+
+def test_the_menus_save_list_has_readable_lines_and_loads_the_chosen_save(app, tmp_path):
+    """The menu lists saves as the save manager does (name, scenario, turn, people, date), not as
+    bare file names; an autosave goes by its game's title, and Down chooses the newest."""
+    saves_folder(app.saves_dir)
+    app.switch(MenuScene(app))
+    app.pump()
+    menu = app.scene
+    lines = [item["text"] for item in menu.save_list.item_list]
+    assert len(lines) == len(menu.saves) >= 5
+    text = "\n".join(lines)
+    assert "Spring 2024" in text and "turn 1" in text and "1 person" in text and "bots only" in text
+    assert "Seminar group 1" in text and "autosave-" not in text, "an autosave shown by its file name"
+    assert "unreadable" in text  # the broken file stays listed
+    press(app, pygame.K_DOWN)
+    assert menu.selected_save == menu.saves[0]
+    chosen = [item["text"] for item in menu.save_list.item_list if item["selected"]]
+    assert chosen == [menu.save_labels[menu.saves[0]]]

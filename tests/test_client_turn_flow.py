@@ -92,6 +92,52 @@ def test_the_results_come_after_the_turn_and_before_the_handover(app, rs, tmp_pa
     assert app.scene is scene and scene.picks == picks and session.game.turns == 1
 
 
+def test_one_person_against_bots_goes_on_without_a_results_screen(app, rs, tmp_path):
+    """With one human seat and bots, F hands in and the next turn's orders come at once: the game
+    screen says how the track moved and R shows the turn's results (no extra Enter every turn)."""
+    session = new_session(rs, tmp_path, humans=("ukraine",), seed=4)
+    app.switch(GameScene(app, session))
+    app.pump()
+    scene = play_screen(app)  # the briefing, before the first turn
+    for turn in (1, 2):
+        assert scene.phase == "orders" and session.state.turn == turn
+        press(app, pygame.K_DOWN)
+        press(app, pygame.K_RETURN)
+        assert scene.picks
+        press(app, pygame.K_f)
+        while app.scene is scene and scene.phase != "orders":  # a crossing of Ukraine's line: let it pass
+            press(app, pygame.K_0)
+        assert app.scene is scene, type(app.scene).__name__
+        assert session.game.turns == turn and session.state.turn == turn + 1 and scene.phase == "orders"
+        before, after = (session.game.state_at(t).escalation for t in (turn - 1, turn))
+        assert scene.notice.startswith(f"Turn {turn} resolved: escalation ")
+        assert (f"rung {before} to {after}" if before != after else f"stayed at rung {after}") in scene.notice
+        assert "R." in scene.notice
+    press(app, pygame.K_r)
+    assert isinstance(app.scene, TurnResultsScene) and app.scene.turn == 2 and app.scene.then is scene
+    assert "Results of turn 2" in widget_texts(app)
+    press(app, pygame.K_RETURN)
+    assert app.scene is scene and session.state.turn == 3
+
+
+def test_an_umpire_with_bots_still_shows_the_room_the_results(app, rs, tmp_path):
+    """The umpire alone at the computer is a facilitator before a room: the results get their screen."""
+    from wargame.client.session import Session
+    from wargame.persist import Autosaver, SavedGame
+
+    seats = {**{f: "doctrine" for f in rs.factions}, "umpire": "human"}
+    game, events = SavedGame.new(rs, seed=4, seats=seats)
+    session = Session.start(game, events, autosaver=Autosaver(tmp_path))
+    assert session.has_a_room()
+    app.switch(GameScene(app, session))
+    app.pump()
+    for _ in range(20):
+        if isinstance(app.scene, TurnResultsScene):
+            break
+        press(app, pygame.K_f)  # release the umpire's checkpoint
+    assert isinstance(app.scene, TurnResultsScene) and app.scene.turn == 1
+
+
 def test_results_name_every_rise_crossing_and_answer_in_public_words(rs, tmp_path):
     """Bots play twelve turns; each turn's results (from its recomputed events) explain every
     move of the track and give every public crossing with its answer, and nothing private."""
@@ -145,15 +191,14 @@ def test_handing_in_no_orders_asks_first_and_one_enter_acts_once(app, rs, tmp_pa
     app.resize((1366, 768))  # the question survives a rebuild
     assert scene.confirm.open
     key(pygame.KEYDOWN, pygame.K_RETURN)
-    key(pygame.KEYDOWN, pygame.K_RETURN)  # Enter held: its repeat must not skip the results too
+    key(pygame.KEYDOWN, pygame.K_RETURN)  # Enter held: its repeat must not act on the next turn
     app.pump()
     app.pump()
     assert logged(session, EndOrders) == [EndOrders("ukraine")]
     assert not logged(session, Order)
-    assert isinstance(app.scene, TurnResultsScene), type(app.scene).__name__
+    # one person against bots: no results screen, the next turn's orders at once
+    assert app.scene is scene and session.state.turn == 2 and not scene.picks and not scene.confirm.open
     key(pygame.KEYUP, pygame.K_RETURN)
-    press(app, pygame.K_RETURN)  # a new press continues
-    assert app.scene is scene and session.state.turn == 2
 
 
 def test_picked_orders_hand_in_without_a_question(app, rs, tmp_path):

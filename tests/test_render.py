@@ -116,3 +116,24 @@ def test_other_sizes_and_hover(start):
     small = render_view(rs, view, (1024, 640), hover="donetsk")
     assert small.get_size() == (1024, 640)
     assert len(_colours(small)) > 8
+
+
+def test_the_rendered_screen_is_a_still_scene_that_ignores_input():
+    """`wargame render` draws the still scene (not a mode of the game scene): keys and clicks do nothing."""
+    from wargame.client.app import App
+    from wargame.client.scenes.still import StillScene
+    from wargame.engine import month_label
+
+    game = load_save(saves_home() / "history-2022-2024.wgsave")
+    rs, st = game.ruleset, game.state_at(3)
+    app = App((1366, 768), window=False)
+    app.open("still", rs, player_view(rs, st, "ukraine"), title="still", month_of=lambda t: month_label(rs, st, t))
+    assert isinstance(app.scene, StillScene)
+    app.tick(0.0)
+    before = _pixels(app.screen)
+    for event in (pygame.event.Event(pygame.KEYDOWN, key=pygame.K_ESCAPE, mod=0, unicode="\x1b", scancode=0),
+                  pygame.event.Event(pygame.MOUSEBUTTONUP, button=1, pos=(700, 300))):
+        app.handle(event)
+    app.tick(0.0)
+    assert app.running and isinstance(app.scene, StillScene)
+    assert _pixels(app.screen) == before

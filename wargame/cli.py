@@ -215,6 +215,19 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--size", default="1280x800", help="image size WIDTHxHEIGHT (default 1280x800)")
     render.set_defaults(func=cmd_render)
 
+    brief = sub.add_parser("briefing", help="print a seat's briefing (situation, objectives, payoffs)",
+                           description="Print the briefing of one faction's seat, as the client shows it before "
+                                       "the first turn: the situation, the seat's objectives, red lines and "
+                                       "payoffs, from that seat's view only. From a save (at its current turn) "
+                                       "or a new game of a scenario. Markdown on the terminal; --out writes "
+                                       "Markdown (.md) or a printable page (.html).")
+    brief.add_argument("file", nargs="?", help="a .wgsave file (or give --scenario instead)")
+    brief.add_argument("--scenario", help="a scenario id: the briefing of a new game of it")
+    brief.add_argument("--ruleset", help="with --scenario: ruleset folder or shipped ruleset id (default: default)")
+    brief.add_argument("--seat", required=True, metavar="FACTION", help="whose briefing: a faction id, e.g. ukraine")
+    brief.add_argument("--out", metavar="FILE", help="write FILE.md (Markdown) or FILE.html instead of printing")
+    brief.set_defaults(func=cmd_briefing)
+
     report = sub.add_parser("report", help="write an after-action report of a save (HTML and Markdown)",
                             description="Write the after-action report of a save file for a seminar debrief: "
                                         "outcome and scores, the escalation chart with what caused each rise, "
@@ -551,6 +564,52 @@ def cmd_render(args) -> int:
     except OSError as exc:
         raise UserError(f"cannot write {out}: {exc.strerror or exc}") from None
     print(f"wrote {args.out}: turn {args.turn} as {args.view}, {width}x{height}")
+    return EXIT_OK
+
+
+def cmd_briefing(args) -> int:
+    import os
+    from pathlib import Path
+
+    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")  # the client package imports pygame
+    from .client.briefing import make_briefing, to_html, to_markdown
+    from .engine import new_game, player_view
+    from .files import write_atomic
+
+    if (args.file is None) == (args.scenario is None):
+        raise UserError("give a save file or --scenario, not both" if args.file else "give a save file or --scenario")
+    if args.file is not None and args.ruleset is not None:
+        raise UserError("--ruleset goes with --scenario: a save carries its own ruleset")
+    out = Path(args.out) if args.out else None
+    kinds = {".md": to_markdown, ".html": to_html, ".htm": to_html}
+    if out is not None and out.suffix.lower() not in kinds:
+        raise UserError(f"--out must end in .md or .html, not {printable(out.name)!r}")
+    if out is not None and out.is_dir():
+        raise UserError(f"--out must be a file, and {printable(str(out))} is a folder")
+    if args.file is not None:
+        game = _load_save(args.file)
+        rs, st, turn_limit = game.ruleset, game.state, game.header.turn_limit
+    else:
+        from .simulate import ruleset_for
+
+        rs = ruleset_for(str(args.ruleset) if args.ruleset else None)
+        _check_scenario(rs, args.scenario)
+        st, _ = new_game(rs, seed=0, scenario=args.scenario)
+        turn_limit = None
+    if args.seat not in rs.factions:
+        from .ruleset.conditions import suggest
+
+        raise UserError(f"no faction {printable(args.seat)!r}{suggest(args.seat, rs.factions)}; "
+                        f"--seat must be one of {', '.join(rs.factions)}")
+    b = make_briefing(rs, player_view(rs, st, args.seat), args.seat, turn_limit)
+    if out is None:
+        print(to_markdown(b), end="")
+        return EXIT_OK
+    try:
+        write_atomic(out, kinds[out.suffix.lower()](b).encode("utf-8"))
+    except OSError as exc:
+        raise UserError(f"cannot write {printable(str(out))}: {exc.strerror or exc}") from None
+    print(f"wrote {printable(str(out))}: the briefing of {printable(rs.factions[args.seat].name)}")
     return EXIT_OK
 
 

@@ -1,6 +1,7 @@
 """The pygame client: scenes (menu, game, handover, replay, game over) and the views they draw.
 
-`render_game_screen` draws the game screen of a save at a turn, as one seat saw it, off screen.
+`render_game_screen` draws the game screen of a save at a turn, as one seat saw it, off screen
+(the still scene, scenes/still.py: the game screen's layout and drawing, no controls).
 """
 
 from __future__ import annotations
@@ -18,8 +19,6 @@ def render_game_screen(game, turn: int, seat: str, size: tuple[int, int] = (1280
     from ..engine import month_label, player_view
     from ..persist.game import turn_events
     from .app import App
-    from .scenes.game import GameScene
-    from .session import Session
 
     rs = game.ruleset
     st = game.state_at(turn)
@@ -29,9 +28,7 @@ def render_game_screen(game, turn: int, seat: str, size: tuple[int, int] = (1280
     title = f"{month_label(rs, st, turn)}  End of turn {turn}" if turn >= 1 else f"{view['date']}  Start"
     orders = [li.input for li in game.inputs
               if li.turn == turn and type(li.input).__name__ == "Order" and seat in (li.input.faction, "umpire")]
-    scene = GameScene(app, Session.start(game), readonly_view=view, readonly_events=events, readonly_title=title,
-                      readonly_orders=orders)
-    app.switch(scene)
+    app.open("still", rs, view, title=title, events=events, orders=orders,
+             month_of=lambda t: month_label(rs, st, t))
     app.tick(0.0)
     return app.screen
-

@@ -86,6 +86,11 @@ def umpire_dashboard_html(rs: Ruleset, view: dict[str, Any]) -> str:
     return "<br>".join(parts)
 
 
+def seat_dashboard_html(rs: Ruleset, view: dict[str, Any], seat: str) -> str:
+    """The dashboard of the seat at the screen: a faction's own, or the umpire's of every faction."""
+    return dashboard_html(rs, view, seat) if seat in rs.factions else umpire_dashboard_html(rs, view)
+
+
 def log_html(rs: Ruleset, events: Iterable[Event], month_of) -> str:
     """Events grouped by turn, newest turn first."""
     by_turn: dict[int, list[Event]] = {}

@@ -121,12 +121,17 @@ def _crossing(rs: Ruleset, c: dict) -> Crossing:
     return Crossing(line.name, seat_name(rs, line.owner), by, cause, c["answer"], c["answered"])
 
 
+def track_change(before: int, after: int) -> str:
+    """How the escalation track moved in a turn, in words: "rose from rung 2 to 3"."""
+    if after > before:
+        return f"rose from rung {before} to {after}"
+    if after < before:
+        return f"eased from rung {before} to {after}"
+    return f"stayed at rung {after}"
+
+
 def headline(r: TurnResults) -> str:
-    if r.after > r.before:
-        return f"Escalation rose from rung {r.before} to {r.after}: {r.rung_name}"
-    if r.after < r.before:
-        return f"Escalation eased from rung {r.before} to {r.after}: {r.rung_name}"
-    return f"Escalation stayed at rung {r.after}: {r.rung_name}"
+    return f"Escalation {track_change(r.before, r.after)}: {r.rung_name}"
 
 
 def results_html(r: TurnResults) -> str:

@@ -140,6 +140,12 @@ class Session:
         """Every seat a person sits at: the human factions and the umpire, if seated."""
         return self.human_seats() + ([UMPIRE] if self.has_umpire else [])
 
+    def has_a_room(self) -> bool:
+        """Whether a room follows the game at this computer: several people pass it between them, or
+        a facilitator (the umpire) sits with the group. Then each turn's results get a screen of their
+        own; one person against bots reads them on the game screen (R) instead."""
+        return len(self.people()) > 1 or self.has_umpire
+
     def waiting(self) -> list[str]:
         return seats_to_act(self.rs, self.state)
 

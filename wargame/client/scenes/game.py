@@ -29,6 +29,7 @@ from ..confirm import Confirm
 from ..glossary import line_tip, rung_tip
 from ..hoverbox import draw_tip
 from ..mapview import render_text
+from ..results import track_change
 from ..saves import safe_file_name
 from ..session import UMPIRE, OrderOption, Session
 from ..text import esc
@@ -45,9 +46,7 @@ UMPIRE_PANEL_H = 450
 
 @register("game")
 class GameScene(Scene):
-    def __init__(self, app, session: Session, *, resumed: bool = False, seat: str | None = None,
-                 readonly_view: dict | None = None, readonly_events=(), readonly_title: str = "",
-                 readonly_orders=()):
+    def __init__(self, app, session: Session, *, resumed: bool = False, seat: str | None = None):
         super().__init__(app)
         self.session = session
         self.rs = session.rs
@@ -61,13 +60,9 @@ class GameScene(Scene):
         self.track_hover: tuple[str, Any] | None = None  # ("rung", level) or ("line", id) under the pointer
         self.pointer = (0, 0)
         self.notice = "Resumed from the save." if resumed else ""
-        self.readonly = readonly_view is not None  # `wargame render`: a picture, no controls
-        self.readonly_events = list(readonly_events)
-        self.readonly_title = readonly_title
-        self.readonly_orders = list(readonly_orders)
         # the seat's player view (a plain dict), and the view with this turn's picks applied
-        self.view: Any = readonly_view
-        self.preview_view: Any = readonly_view
+        self.view: Any = None
+        self.preview_view: Any = None
         self.options: list[OrderOption] = []
         self.unavailable: list = []  # session.Unavailable: the seat's actions it cannot order now
         self.item_actions: dict[str, str] = {}  # orders-list text -> action id
@@ -77,7 +72,7 @@ class GameScene(Scene):
         self.umpire_panel: UmpirePanel | None = None
         self.confirm = Confirm(self)  # "hand in no orders?", "leave the game?"
         # bots move and the first seat is chosen on the first update, once the scene is on screen
-        self.started = self.readonly
+        self.started = False
 
     def update(self, dt: float) -> None:
         if not self.started:
@@ -100,7 +95,8 @@ class GameScene(Scene):
     # --- the flow between seats ---------------------------------------------------------------
     def _advance(self, first: bool = False) -> None:
         """Let bots move, then show the next person's screen (after a handover if needed). A turn
-        that has just resolved shows its results to the room first."""
+        that has just resolved shows its results to the room first (with one person against bots,
+        a notice on the game screen says how the track moved, and R shows the results)."""
         moves = self.session.play_bots()
         if moves:
             self.notice = f"Bots made {len(moves)} move(s); their visible effects are in the log."
@@ -122,6 +118,14 @@ class GameScene(Scene):
             self.argument = ""
         self._refresh()
         many_people = len(self.session.people()) > 1
+        if resolved and not self.session.has_a_room():
+            # one person against bots: no screen to pass every turn, the game screen says what moved
+            # (its log has the seat's news) and R shows the whole results
+            game = self.session.game
+            moved = track_change(game.state_at(resolved - 1).escalation, game.state_at(resolved).escalation)
+            self.notice = (self.session.autosave_problem
+                           or f"Turn {resolved} resolved: escalation {moved}. The turn's results: R.")
+            resolved = 0
         if resolved:
             after = self.app.make("handover", self) if many_people and (changed or first) else self
             self.app.open("results", self.session, resolved, then=after)
@@ -135,7 +139,7 @@ class GameScene(Scene):
     def needs_briefing(self) -> bool:
         """A person at a faction's seat who has not read the briefing, before the first turn ends."""
         s, seat = self.session, self.seat
-        return (not self.readonly and seat is not None and seat in self.rs.factions and s.is_human(seat)
+        return (seat is not None and seat in self.rs.factions and s.is_human(seat)
                 and seat not in s.briefed and s.game.turns == 0)
 
     def seat_screen(self) -> Scene:
@@ -177,24 +181,18 @@ class GameScene(Scene):
         self.list_items: list | None = None  # set again only if this build makes the orders list
         if self.view is None:
             return
-        if self.readonly:
-            self.board.set_view(self.view)
         self.board.set_scale(self.app.ui_scale)
         self.layout = game_layout(self.app.size, self.app.px(100) / 100)
-        if not self.readonly and self.seat == UMPIRE:
+        if self.seat == UMPIRE:
             self._grow_panel(UMPIRE_PANEL_H)
-        elif not self.readonly and self.phase == "orders":
+        elif self.phase == "orders":
             self._grow_panel(ORDERS_PANEL_H)
         L, m, px = self.layout, self.manager, self.app.px
         seat = self.view["seat"]
-        pv = self.preview_view if not self.readonly else self.view
-        if seat in self.rs.factions:
-            self.dashboard = UITextBox(D.dashboard_html(self.rs, pv, seat), L["dashboard"], m)
-        else:
-            self.dashboard = UITextBox(D.umpire_dashboard_html(self.rs, pv), L["dashboard"], m)
-        news = self.readonly_events if self.readonly else self.session.news(seat)
+        self.dashboard = UITextBox(D.seat_dashboard_html(self.rs, self.preview_view, seat), L["dashboard"], m)
+        news = self.session.news(seat)
         log_rect = L["log"]
-        if not self.readonly and self.session.game.turns >= 1:
+        if self.session.game.turns >= 1:
             # the last turn's public results, for the room, under the seat's own news
             bh = max(px(32), self.app.tx(30))
             log_rect = pygame.Rect(log_rect.x, log_rect.y, log_rect.width, log_rect.height - bh - px(4))
@@ -202,24 +200,21 @@ class GameScene(Scene):
                         self.show_last_results, key=pygame.K_r,
                         tooltip="What every side did in public last turn, what moved the track, the red lines crossed.")
         self.log = UITextBox(D.log_html(self.rs, news, self._month), log_rect, m)
-        if not self.readonly:
-            t = L["title"]
-            bw, bh = self.title_button_w, t.height - px(8)  # wide enough for the text size
-            self.button((t.right - bw - px(4), t.y + px(4), bw, bh), "Menu [Esc]", self.ask_leave, key=pygame.K_ESCAPE,
-                        tooltip="Back to the main menu (the game is autosaved every turn).")
-            self.button((t.right - 2 * bw - px(10), t.y + px(4), bw, bh), "Save [F2]", self.open_save_window,
-                        key=pygame.K_F2, tooltip="Save the game under a name of your choice.")
-            self.button((t.right - 3 * bw - px(16), t.y + px(4), bw, bh), "Help [F1]", self.show_help,
-                        key=pygame.K_F1, tooltip=HELP_TIP)
-            self._build_phase_panel(L["orders"])
-            self._bind_map_keys()
-            self.bind(pygame.K_b, self.show_briefing)
-            if self.save_window is not None:
-                self.save_window = None
-                self.open_save_window()
-            self.confirm.build()  # an open question survives a resize
-        else:
-            UITextBox(D.orders_html(self.rs, self.readonly_orders, self.view["turn"] - 1), L["orders"], m)
+        t = L["title"]
+        bw, bh = self.title_button_w, t.height - px(8)  # wide enough for the text size
+        self.button((t.right - bw - px(4), t.y + px(4), bw, bh), "Menu [Esc]", self.ask_leave, key=pygame.K_ESCAPE,
+                    tooltip="Back to the main menu (the game is autosaved every turn).")
+        self.button((t.right - 2 * bw - px(10), t.y + px(4), bw, bh), "Save [F2]", self.open_save_window,
+                    key=pygame.K_F2, tooltip="Save the game under a name of your choice.")
+        self.button((t.right - 3 * bw - px(16), t.y + px(4), bw, bh), "Help [F1]", self.show_help,
+                    key=pygame.K_F1, tooltip=HELP_TIP)
+        self._build_phase_panel(L["orders"])
+        self._bind_map_keys()
+        self.bind(pygame.K_b, self.show_briefing)
+        if self.save_window is not None:
+            self.save_window = None
+            self.open_save_window()
+        self.confirm.build()  # an open question survives a resize
 
     @property
     def title_button_w(self) -> int:
@@ -705,7 +700,7 @@ class GameScene(Scene):
 
     def request_quit(self) -> bool:
         """The window's close button: ask before quitting a game in progress (a second close quits)."""
-        if self.readonly or self.confirm.open:
+        if self.confirm.open:
             return False
         self.confirm.ask("Quit wargame?", "Close wargame now? The game is autosaved: "
                          "you can resume it when you start wargame again.", "Quit", self.app.quit)
@@ -716,12 +711,12 @@ class GameScene(Scene):
 
     def leave(self) -> None:
         self.track_hover = None  # back from help or a briefing, no tip hangs where the pointer was
-        if not self.readonly and self.started:
+        if self.started:
             self.session.autosave_now()
 
     # --- events and drawing -------------------------------------------------------------------
     def handle_event(self, event) -> None:
-        if self.readonly or self.view is None:  # a picture, or bots still moving before the first screen
+        if self.view is None:  # bots still moving before the first screen
             return
         if self.confirm.handle_event(event) or self.confirm.open:
             return  # behind the question nothing else acts
@@ -755,6 +750,11 @@ class GameScene(Scene):
             if rid is not None and o is not None and rid in o.targets:
                 self.pick(o.action.id, rid)
 
+    def title_text(self) -> str:
+        """The title bar's left end: the date, turn and phase."""
+        v = self.view
+        return f"{v['date']}  Turn {v['turn']}  {v['phase'].capitalize()}"
+
     def _month(self, turn: int) -> str:
         return month_label(self.rs, self.session.state, turn)
 
@@ -763,7 +763,7 @@ class GameScene(Scene):
         if self.view is None:
             return
         L = self.layout
-        option = None if self.readonly else self._selected_option()
+        option = self._selected_option()
         targets = option.targets if option else ()
         chosen = [p.target for p in self.picks if p.target]
         current = self._current_target() if option else None
@@ -771,10 +771,9 @@ class GameScene(Scene):
                             chosen=chosen + ([current] if current else []))
         self.board.draw_track(surface, L["track"])
         v = self.view
-        left = self.readonly_title or f"{v['date']}  Turn {v['turn']}  {v['phase'].capitalize()}"
         right = f"Cohesion {v['cohesion']}   Seat: {seat_name(self.rs, v['seat'])}"
-        reserve = 0 if self.readonly else 3 * self.title_button_w + self.app.px(24)
-        self.board.draw_title(surface, L["title"], left, right, reserve_right=reserve)
+        self.board.draw_title(surface, L["title"], self.title_text(), right,
+                              reserve_right=3 * self.title_button_w + self.app.px(24))
         self._draw_hover(surface)
         self._draw_notice(surface)
 

@@ -22,6 +22,7 @@ from ...ruleset.loader import rulesets_home
 from ...ruleset.model import Ruleset
 from .. import palette as P
 from ..app import Scene, register
+from ..saves import entry_label, list_saves
 from ..text import esc
 
 CONTROLLER_CHOICES = [("Human", "human"), ("Bot (doctrine)", "doctrine"), ("Bot (random)", "random")]
@@ -36,27 +37,6 @@ def shipped_rulesets() -> list[str]:
     return sorted(p.name for p in home.iterdir() if (p / "ruleset.toml").is_file()) if home.is_dir() else []
 
 
-def save_files(folder: Path) -> list[Path]:
-    """Save files in `folder`, newest first."""
-    if not folder.is_dir():
-        return []
-    found = []
-    for path in folder.glob(f"*{EXTENSION}"):
-        try:
-            found.append((path.stat().st_mtime, path))
-        except OSError:
-            continue  # a link to nowhere, or gone meanwhile: the save manager lists it
-    return [p for _, p in sorted(found, key=lambda mp: mp[0], reverse=True)]
-
-
-def describe_save(path: Path) -> str:
-    try:
-        when = datetime.fromtimestamp(path.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
-    except OSError:
-        when = "gone"
-    return f"{path.stem}   ({when})"
-
-
 @register("menu")
 class MenuScene(Scene):
     def __init__(self, app, *, offer_resume: bool = False):
@@ -67,7 +47,8 @@ class MenuScene(Scene):
         self.controllers: dict[str, str] = {}
         self.scenario: str | None = None
         self.umpire = False  # a facilitator's seat: injects, adjustments, adjudication
-        self.saves: list[Path] = []
+        self.saves: list[Path] = []  # newest first
+        self.save_labels: dict[Path, str] = {}  # each save's line in the list
         self.selected_save: Path | None = None
         self.resume_path: Path | None = self._resumable() if offer_resume else None
         self.dialog: pygame_gui.windows.UIConfirmationDialog | None = None
@@ -181,8 +162,19 @@ class MenuScene(Scene):
                     key=pygame.K_h, container=panel, object_id="@primary",
                     tooltip="Step through the war month by month as any seat saw it, and branch from any turn.")
         y += tx(46) + px(12)
-        self.saves = save_files(self.app.saves_dir)
-        items: list[str | tuple[str, str]] = [describe_save(p) for p in self.saves]
+        # readable lines as the save manager has them: name, scenario, turn, people, date
+        saves, autosaves = list_saves(self.app.saves_dir)
+        entries = sorted(saves + autosaves, key=lambda e: e.modified, reverse=True)
+        item_font = m.get_theme().get_font(["selection_list"])
+        room = cw - px(40)  # the scroll bar and the items' padding
+        self.saves, self.save_labels = [], {}
+        for entry in entries:
+            text = entry_label(entry, lambda t: item_font.size(t)[0] <= room)
+            while text in self.save_labels.values():
+                text += " "  # two long names shortened alike: still told apart
+            self.saves.append(entry.path)
+            self.save_labels[entry.path] = text
+        items: list[str | tuple[str, str]] = [self.save_labels[p] for p in self.saves]
         list_h = rect.height - y - 3 * tx(40) - px(50)
         list_top = y
         self.save_list = UISelectionList(pygame.Rect(x, y, cw, list_h), items, m, container=panel)
@@ -211,11 +203,21 @@ class MenuScene(Scene):
         assert self.resume_path is not None  # offered only when there is an autosave
         when = datetime.fromtimestamp(self.resume_path.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
         w, h = self.app.size
-        size = (self.app.px(460), self.app.px(220))
+        px, tx = self.app.px, self.app.tx
+        size = (max(px(460), tx(460)), max(px(220), tx(220)))  # room for larger text
         rect = pygame.Rect((w - size[0]) // 2, (h - size[1]) // 2, *size)
         self.dialog = pygame_gui.windows.UIConfirmationDialog(
             rect, f"An unfinished game was autosaved at {when}. Resume it?", self.manager,
             window_title="Resume the last game?", action_short_name="Resume")
+        # pygame_gui makes its two buttons 30 high at any text size: they grow with the text here
+        # (Resume is placed left of Cancel by pygame_gui), and the text above makes room for them
+        bh = max(30, tx(36))
+        for button in (self.dialog.cancel_button, self.dialog.confirm_button):
+            bw = max(button.rect.width, tx(100))
+            button.set_dimensions((bw, bh))
+            button.set_relative_position((-(bw + 10), -(bh + 10)))  # the left edge, from the right anchor
+        text = self.dialog.confirmation_text
+        text.set_dimensions((text.rect.width, text.rect.height - (bh - 30)))
 
     # --- events -------------------------------------------------------------------------------
     def handle_event(self, event) -> None:
@@ -260,7 +262,7 @@ class MenuScene(Scene):
         self.resume_path, self.dialog = None, None
 
     def _path_of(self, text: str) -> Path | None:
-        return next((p for p in self.saves if describe_save(p) == text), None)
+        return next((p for p, line in self.save_labels.items() if line == text), None)
 
     def _move_selection(self, step: int) -> None:
         if not self.saves:
@@ -269,7 +271,7 @@ class MenuScene(Scene):
         i = max(0, min(len(self.saves) - 1, i + step))
         self.selected_save = self.saves[i]
         for item in self.save_list.item_list:
-            item["selected"] = item["text"] == describe_save(self.selected_save)
+            item["selected"] = item["text"] == self.save_labels[self.selected_save]
         self.save_list.rebuild_from_changed_theme_data()
 
     def cycle_controller(self, fid: str) -> None:

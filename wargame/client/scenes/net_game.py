@@ -45,6 +45,7 @@ class NetGameScene(GameScene):
         self.retry_in = 0.0
         self.draft_sent: tuple = ()  # the picks last sent to the server as this seat's draft
         self.draft_restored = False
+        self.shown_title = ""  # the title bar as last seen by update, to redraw when it changes
 
     def update(self, dt: float) -> None:
         super().update(dt)  # the first call shows the seat's screen
@@ -60,9 +61,9 @@ class NetGameScene(GameScene):
         if net.poll():
             self._advance()
         self._send_draft()
-        title = self._title()
-        if title != self.readonly_title:  # the timer counts down on screen between updates
-            self.readonly_title = title
+        title = self.title_text()
+        if title != self.shown_title:  # the timer counts down on screen between updates
+            self.shown_title = title
             self.app.dirty = True
 
     def _send_draft(self) -> None:
@@ -105,11 +106,12 @@ class NetGameScene(GameScene):
                 len(view["pending_reactions"]), own.get("capacity_left"), own.get("done"), len(view["notes"]),
                 hold.get("on"), hold.get("at"), tuple(hold.get("unreviewed", ())))
 
-    def _title(self) -> str:
+    def title_text(self) -> str:
+        """The date, turn and phase, and the phase timer's time left."""
         v = self.view
         if not v:
             return ""
-        text = f"{v['date']}  Turn {v['turn']}  {v['phase'].capitalize()}"
+        text = super().title_text()
         left = self.net.client.timer_left()
         if left is not None and v["outcome"] is None:
             paused = " (paused)" if self.net.client.timer().get("paused") else ""

@@ -1,5 +1,6 @@
 """The turn's results, for the room or the projector: shown after each turn resolves, before the
-next seat's handover, and again from the game screen with R.
+next seat's handover (when a room follows the game: several people, or an umpire; one person
+against bots goes straight on), and again from the game screen with R.
 
 Everything on it is public (results.py reads only the events every seat saw, and the chart the
 track's public history), so it may stay on screen while the computer changes hands.
