@@ -106,7 +106,9 @@ def figures(records: list[dict]) -> dict:
         "breakthrough_share": round(len(with_bt) / n, 4),
         "intervention_after_breakthrough": round(p_after, 4),
         "intervention_without_breakthrough": round(p_without, 4),
-        "intervention_ratio": round(p_after / p_without, 2) if p_without else None,
+        # no intervention without a breakthrough makes the ratio unbounded, not missing
+        "intervention_ratio": (round(p_after / p_without, 2) if p_without
+                               else "unbounded" if p_after else None),
         "peak12_share": round(sum(1 for r in records if r["peak"] >= 12) / n, 4),
         "mean_turns": round(sum(r["turns"] for r in records) / n, 2),
     }
