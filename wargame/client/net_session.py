@@ -163,13 +163,6 @@ class NetSession(Session):
             return None if self.over else UMPIRE
         return self.seat if not self.over and self.seat in self.waiting() and self.client.legal() else None
 
-    def newly_resolved(self) -> int:
-        done = self.game.turns
-        if done <= self.results_shown:
-            return 0
-        self.results_shown = done
-        return done
-
     def view(self, seat: str | None = None) -> dict[str, Any]:
         if seat is not None and seat != self.seat:
             raise ValueError(f"this screen plays {self.seat}, not {seat}")

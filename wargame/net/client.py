@@ -281,15 +281,19 @@ class Client:
                 self._cond.wait(left)
 
     # --- asking the server ----------------------------------------------------------------------------
-    def _request(self, message: dict[str, Any], timeout: float | None = None) -> dict[str, Any]:
-        rid = next(self._ids)
-        message["id"] = rid
+    def _send(self, message: dict[str, Any]) -> None:
+        """One frame to the server, without waiting for an answer."""
         if self.closed:
             raise NetError(f"not connected to the server ({self.problem or 'closed'})")
         try:
             self._ws.send(P.pack(message))
         except (ConnectionClosed, OSError) as exc:
             raise NetError(f"lost the server ({_reason(exc)})") from None
+
+    def _request(self, message: dict[str, Any], timeout: float | None = None) -> dict[str, Any]:
+        rid = next(self._ids)
+        message["id"] = rid
+        self._send(message)
         deadline = time.monotonic() + (self.timeout if timeout is None else timeout)
         with self._cond:
             while rid not in self._answers:
@@ -320,12 +324,7 @@ class Client:
         if wait:
             self._request(message)
             return
-        if self.closed:
-            raise NetError(f"not connected to the server ({self.problem or 'closed'})")
-        try:
-            self._ws.send(P.pack(message))
-        except (ConnectionClosed, OSError) as exc:
-            raise NetError(f"lost the server ({_reason(exc)})") from None
+        self._send(message)
 
     def draft(self) -> list:
         """The orders the server kept as this seat's draft when it (re)connected."""
