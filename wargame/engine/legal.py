@@ -119,7 +119,7 @@ def _reachable(rs: Ruleset, regions, side: str, kind: str) -> frozenset[str]:
 
 def target_ok(rs: Ruleset, st: GameState | Scratch, action: schema.Action, faction: str, rid: str) -> bool:
     region = rs.regions.get(rid)
-    if region is None or region.country not in action.target_countries:
+    if region is None or region.country not in action.target_countries or rid in action.out_of_reach:
         return False
     if action.target == "any":
         return True

@@ -291,6 +291,11 @@ class _Checker:
                 self.bad(a_file, f"{base}.rung", f"must be between 0 and {self.settings.escalation_max}")
             for i, c in enumerate(a.target_countries):
                 self.ref(a_file, f"{base}.target_countries[{i}]", c, countries, "country")
+            for i, rid in enumerate(a.out_of_reach):
+                if self.ref(a_file, f"{base}.out_of_reach[{i}]", rid, self.regions, "region") \
+                        and self.regions[rid].country not in a.target_countries:
+                    self.bad(a_file, f"{base}.out_of_reach[{i}]",
+                             f"region {rid!r} is not in target_countries, so it is out of reach already")
             if a.target != "none" and not a.target_countries:
                 self.bad(a_file, f"{base}.target_countries", "an action with a target needs target_countries")
             if any(isinstance(e, schema.OperationEffect) for e in a.effects) and not _lands_then_fights(a):
@@ -603,7 +608,8 @@ def check_ruleset(parsed: dict[str, Any], raw: dict[str, Any], digest: str,
         major_city_regions=checker.names.major_city_regions,
         category_rank={c: i for i, c in enumerate(checker.settings.categories)},
         targets_of={
-            a.id: tuple(r.id for r in checker.regions.values() if r.country in a.target_countries)
+            a.id: tuple(r.id for r in checker.regions.values()
+                        if r.country in a.target_countries and r.id not in a.out_of_reach)
             for a in actions.values()
         },
         cheapeners={k: tuple(v) for k, v in cheapeners.items()},

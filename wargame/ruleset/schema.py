@@ -244,6 +244,7 @@ class Action:
     requires: str = ""
     target: TargetKind = "none"
     target_countries: list[str] = field(factory=list)
+    out_of_reach: list[str] = field(factory=list)  # regions of those countries it may never aim at
     max_per_turn: int = 1
     effects: list[Effect] = field(factory=list)
 
