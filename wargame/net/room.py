@@ -18,6 +18,7 @@ from attrs import define, field
 from .. import checkpoints as C
 from ..engine import UMPIRE_TYPES, Event, IllegalInput, apply, errors as E, legal_inputs, player_view
 from ..engine.inputs import UMPIRE_SEAT, EndOrders, Order
+from ..engine.legal import legal_orders
 from ..engine.state import PHASE_ORDERS
 from ..engine.views import PUBLIC
 from ..persist import SavedGame, SaveError, fileformat
@@ -285,7 +286,14 @@ class Room:
             return []
         if self.checkpoint() is not None:  # the umpire holds the game: nobody else may act
             return []
-        return [input_to_data(i) for i in legal_inputs(self.rs, self.state, seat)]
+        st = self.state
+        if st.phase == PHASE_ORDERS and st.outcome is None and seat not in st.done:
+            # the hot path (every seat still ordering is sent its list on every update): the engine's
+            # legal (action, target) pairs straight into wire data, as legal_inputs would list them
+            order = input_to_data(Order(seat, ""))
+            return [{**order, "action": action, "target": target}
+                    for action, target in legal_orders(self.rs, st, seat)] + [input_to_data(EndOrders(seat))]
+        return [input_to_data(i) for i in legal_inputs(self.rs, st, seat)]
 
     def visible_events(self, seat: str, after_seq: int = -1) -> list[dict[str, Any]]:
         # the seqs only grow: start at the first event after `after_seq` instead of scanning the game
