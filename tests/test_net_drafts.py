@@ -1,4 +1,4 @@
-"""The phase timer without losing work: picked orders are kept as drafts, the deadline in SQLite."""
+"""The phase timer without losing work: picked orders are kept as drafts, the time left in SQLite."""
 
 import pytest
 from starlette.testclient import TestClient
@@ -99,15 +99,48 @@ def test_a_restart_resumes_the_time_left_and_the_drafts(rs, tmp_path):
     store.close()
 
     store = Store(tmp_path)
-    wall.now += 50  # running: the time the server was down counts (a deadline is a deadline)
-    again = Room.rebuild(store, store.rooms()[0], clock=Clock(9.0), wall=wall)
-    assert not again.timer.paused and again.timer.remaining() == pytest.approx(350)
+    wall.now += 5  # a quick restart: the grace is no longer than the time the server was down
+    again = Room.rebuild(store, store.rooms()[0], clock=clock, wall=wall)
+    assert again.timer.remaining() == pytest.approx(400 + 5)
+    store.set_meta(again.id, "timer", {**again.timer.to_store(wall()), "left": 400.0})
     store.close()
 
     store = Store(tmp_path)
-    wall.now += 10_000  # the deadline passed while it was down: a short grace to reconnect
+    wall.now += 50  # running: the time the server was down is not the seats' time, and they get a grace
+    again = Room.rebuild(store, store.rooms()[0], clock=clock, wall=wall)
+    assert not again.timer.paused and again.timer.remaining() == pytest.approx(400 + RESTART_GRACE)
+    clock.now += 1
+    assert not again.keep_timer()  # stored at the rebuild: not again so soon
+    clock.now += 100
+    assert again.keep_timer()  # the server's tick stores the time left every few seconds
+    clock.now += 1  # killed: nothing more is stored
+    store.close()
+
+    store = Store(tmp_path)
+    wall.now += 10_000  # however long it was down, the seats find the time they had, and the grace
     again = Room.rebuild(store, store.rooms()[0], clock=Clock(9.0), wall=wall)
-    assert again.timer.remaining() == pytest.approx(RESTART_GRACE)
+    assert again.timer.remaining() == pytest.approx(400 + RESTART_GRACE - 101 + RESTART_GRACE)
+    store.close()
+
+
+def test_a_countdown_near_its_end_resumes_with_the_grace_and_never_beyond_the_phase_and_grace(rs, tmp_path):
+    clock, wall = Clock(), Clock(1_700_000_000.0)
+    store = Store(tmp_path)
+    room, _ = Room.create(store, rs, seed=2, timer_seconds=60, clock=clock, wall=wall)
+    clock.now += 59.5
+    assert room.keep_timer()
+    store.close()
+    for _ in range(6):  # restarted again and again before anyone could act
+        store = Store(tmp_path)
+        wall.now += 3600
+        again = Room.rebuild(store, store.rooms()[0], clock=clock, wall=wall)
+        assert again.timer.remaining() <= 60 + RESTART_GRACE
+        store.close()
+    assert again.timer.remaining() == pytest.approx(60 + RESTART_GRACE)
+    store = Store(tmp_path)
+    store.set_meta(room.id, "timer", {**again.timer.to_store(wall()), "left": 60 + RESTART_GRACE + 1})
+    again = Room.rebuild(store, store.rooms()[0], clock=clock, wall=wall)  # more than it could have: dropped
+    assert again.timer.remaining() == pytest.approx(60)
     store.close()
 
 
@@ -123,6 +156,8 @@ def test_a_new_phase_after_a_restart_has_its_full_time(rs, tmp_path):
     store.close()
     store = Store(tmp_path)
     again = Room.rebuild(store, store.rooms()[0], clock=Clock(), wall=wall)
+    # the new phase's countdown, stored as it began (not the last phase's 500 s); rebuilt at once
+    # (the wall clock has not moved) it gains no grace
     assert again.timer.key == key and again.timer.remaining() == pytest.approx(600)
     store.close()
 
@@ -192,14 +227,17 @@ def test_the_game_screen_sends_its_picks_as_the_draft_and_gets_them_back(rs, tmp
 
 
 def test_the_first_phase_of_a_new_room_resumes_after_a_restart_too(rs, tmp_path):
-    wall = Clock(1_700_000_000.0)
+    clock, wall = Clock(), Clock(1_700_000_000.0)
     store = Store(tmp_path)
-    Room.create(store, rs, seed=2, timer_seconds=600, clock=Clock(), wall=wall)
+    room, _ = Room.create(store, rs, seed=2, timer_seconds=600, clock=clock, wall=wall)
+    clock.now += 120
+    wall.now += 120
+    room.keep_timer()
     store.close()
     store = Store(tmp_path)
     wall.now += 120
     again = Room.rebuild(store, store.rooms()[0], clock=Clock(), wall=wall)
-    assert again.timer.remaining() == pytest.approx(480)
+    assert again.timer.remaining() == pytest.approx(480 + RESTART_GRACE)
     store.close()
 
 

@@ -29,8 +29,8 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, data: Path, port: int, seed: int = 11):
-        self.data, self.port, self.seed = data, port, seed
+    def __init__(self, data: Path, port: int, seed: int = 11, args: tuple[str, ...] = ()):
+        self.data, self.port, self.seed, self.args = data, port, seed, args
         self.url = f"ws://127.0.0.1:{port}"
         self.proc: subprocess.Popen | None = None
 
@@ -40,7 +40,7 @@ class Server:
         env = dict(os.environ, PYTHONPATH=str(ROOT))
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "wargame", "serve", "--data", str(self.data), "--port", str(self.port),
-             "--seed", str(self.seed), "--codes-out", str(codes_file)],
+             "--seed", str(self.seed), "--codes-out", str(codes_file), *self.args],
             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -59,6 +59,12 @@ class Server:
         if self.proc is not None and self.proc.poll() is None:
             self.proc.send_signal(signal.SIGKILL)  # no clean shutdown: what a crash or a pulled plug does
             self.proc.wait(10)
+
+    def stop(self) -> None:
+        """A clean shutdown (Ctrl-C or a service manager's SIGTERM)."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            self.proc.wait(20)
 
 
 @pytest.fixture()

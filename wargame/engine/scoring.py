@@ -6,6 +6,8 @@ game-over screen, the report and `simulate --out` read one number from one place
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from attrs import frozen
 
 from ..ruleset.model import Ruleset
@@ -52,17 +54,19 @@ def objective_points(rs: Ruleset, st: GameState, faction: str) -> int:
     return sum(o.points for o in rs.factions[faction].objectives if rs.exprs[o.condition](st, faction))
 
 
-def payoffs(rs: Ruleset, st: GameState) -> dict[str, Payoff]:
-    """Each faction's payoff in parts, in seat order; a game not yet over is scored as if the
-    turn limit had been reached now."""
+def payoffs(rs: Ruleset, st: GameState, factions: Iterable[str] | None = None) -> dict[str, Payoff]:
+    """Each faction's payoff in parts, in seat order (only those of `factions`, if given: a
+    player's view shows one); a game not yet over is scored as if the turn limit had been reached now."""
     rule = outcome_rule(rs, st.outcome or "turn_limit")
     counts_objectives = rule is None or rule.objectives
     penalty = shared_penalty(rs, st) if rule is None or rule.escalation_penalty else 0
+    shown = None if factions is None else set(factions)
+    wanted = rs.factions if shown is None else [f for f in rs.factions if f in shown]
     return {fid: Payoff(rule.payoffs.get(fid, 0) if rule else 0,
                         objective_points(rs, st, fid) if counts_objectives else 0, penalty)
-            for fid in rs.factions}
+            for fid in wanted}
 
 
-def final_scores(rs: Ruleset, st: GameState) -> dict[str, int]:
-    """Each faction's final payoff (the total of `payoffs`)."""
-    return {fid: p.total for fid, p in payoffs(rs, st).items()}
+def final_scores(rs: Ruleset, st: GameState, factions: Iterable[str] | None = None) -> dict[str, int]:
+    """Each faction's final payoff (the total of `payoffs`), of `factions` only if given."""
+    return {fid: p.total for fid, p in payoffs(rs, st, factions).items()}

@@ -61,7 +61,8 @@ def player_view(rs: Ruleset, st: GameState, seat: str) -> dict[str, Any]:
         if umpire or owner == seat:
             entry.update(kind=c.kind, severity=c.severity, probability=c.probability)
         crossings.append(entry)
-    payoff_now = final_scores(rs, st)  # the final payoff if the game ended now (or as it did end)
+    # the final payoff if the game ended now (or as it did end), of the factions this seat is shown
+    payoff_now = final_scores(rs, st, None if umpire else [seat] if seat in rs.factions else [])
     return {
         "seat": seat,
         "scenario": st.scenario,

@@ -18,6 +18,7 @@ from attrs import define, field
 from .. import checkpoints as C
 from ..engine import UMPIRE_TYPES, Event, IllegalInput, apply, errors as E, legal_inputs, player_view
 from ..engine.inputs import UMPIRE_SEAT, EndOrders, Order
+from ..engine.legal import legal_orders
 from ..engine.state import PHASE_ORDERS
 from ..engine.views import PUBLIC
 from ..persist import SavedGame, SaveError, fileformat
@@ -31,9 +32,12 @@ from .store import RoomRecord, Store
 UMPIRE = UMPIRE_SEAT
 PROJECTOR = PUBLIC  # the projector's seat: public information only, sends nothing
 MAX_DRAFT = 64  # orders in one seat's draft (a turn's capacity allows a handful)
-# after a restart a phase whose deadline passed while the server was down still has this long, so
-# that the seats can reconnect before the timer hands in their drafts
+# after a restart a running countdown gets this much on top of the time it had left when the server
+# stopped, so that the seats can reconnect before the timer hands in their drafts
 RESTART_GRACE = 15.0
+# how often a running countdown's time left is stored: a server killed mid-phase (no clean shutdown
+# to store it) restarts with at most this much more than the seats really had left, never less
+TIMER_SAVE_EVERY = 2.0
 
 
 def room_seats(rs) -> list[str]:
@@ -47,7 +51,10 @@ class PhaseTimer:
     `seconds` 0 means no timer. When an orders phase runs out, the server hands in the orders
     each seat still ordering has picked (its draft) and ends its ordering; other phases only show
     that time is up, as answering a red line is a decision the room should not lose to a clock.
-    The room keeps the countdown in its store (`to_store`), so a restart resumes the time left.
+    The room keeps the countdown in its store (`to_store`): the time left and the wall-clock time
+    it was stored at, every TIMER_SAVE_EVERY seconds while it runs and at a clean shutdown. A
+    restart resumes the time left then, plus a grace to reconnect (RESTART_GRACE at most): the
+    time the server was down is not the seats' time (they could not act), so it is not taken from them.
     """
 
     seconds: int = 0
@@ -95,18 +102,22 @@ class PhaseTimer:
                 "seconds": self.seconds, "left": self.remaining(), "paused": self.paused, "wall": wall}
 
     def resume_stored(self, data: Any, wall: float) -> bool:
-        """Take up a stored countdown of this same phase (the time the server was down counts, less
-        RESTART_GRACE); False, and nothing changes, if it is of another phase or malformed."""
+        """Take up a stored countdown of this same phase: the time it had left when stored (the
+        time the server was down does not count) plus, if it was running, the grace to reconnect:
+        RESTART_GRACE, or the time since it was stored (wall-clock `wall`) if that is shorter, so
+        that a room rebuilt at once, as when the server starts, neither loses nor gains. False, and
+        nothing changes, if it is of another phase or malformed."""
         try:
             key = (int(data["turn"]), str(data["phase"]))
-            seconds, left, paused, at = int(data["seconds"]), float(data["left"]), data["paused"] is True, \
-                float(data["wall"])
+            seconds, left, paused = int(data["seconds"]), float(data["left"]), data["paused"] is True
+            stored_at = float(data["wall"])
         except (KeyError, TypeError, ValueError):
             return False
-        if key != self.key or seconds != self.seconds or not seconds or not 0.0 <= left <= seconds:
+        most = seconds + RESTART_GRACE  # what a resumed countdown may have had (and stored again)
+        if key != self.key or seconds != self.seconds or not seconds or not 0.0 <= left <= most:
             return False
         if not paused:
-            left = max(left - max(0.0, wall - at), min(RESTART_GRACE, left))
+            left = min(left + min(RESTART_GRACE, max(0.0, wall - stored_at)), most)
         self.left, self.since, self.paused = left, self.clock(), paused
         return True
 
@@ -132,7 +143,8 @@ class Room:
     reviewed: set[tuple] = field(factory=set)
     # the orders each seat has picked but not handed in: seat -> (turn, orders); a timeout hands them in
     drafts: dict[str, tuple[int, list[Order]]] = field(factory=dict)
-    wall: Callable[[], float] = time.time  # the wall clock the stored deadline is read against
+    wall: Callable[[], float] = time.time  # the wall clock stamped on the stored countdown (see resume_stored)
+    _timer_saved: float = float("-inf")  # the timer's clock when the countdown was last stored
 
     # --- making and rebuilding ---------------------------------------------------------------------
     @classmethod
@@ -172,13 +184,13 @@ class Room:
                 raise SaveError(f"room {record.id}: input {room.seq + 1} of its log does not replay "
                                 f"({str(exc)[:160]})") from None
         room.timer.follow(room.state.turn, room.state.phase)
-        if not room._load_meta(meta):  # the phase's deadline as it starts now, for a later restart
-            room._save_timer()
+        room._load_meta(meta)
+        room._save_timer()  # the countdown as it goes on now (a resumed one with its grace), for a later restart
         return room
 
     def _load_meta(self, meta: dict[str, Any]) -> bool:
         """What the room kept beside its log; anything malformed is dropped (it is not the game).
-        True if the phase's countdown was taken up from it."""
+        True if the phase's countdown was taken up from it (else it starts with the phase's time)."""
         holds = meta.get("holds")
         if isinstance(holds, dict):
             try:
@@ -200,6 +212,21 @@ class Room:
     def _save_timer(self) -> None:
         if self.store is not None:
             self.store.set_meta(self.id, "timer", self.timer.to_store(self.wall()))
+            self._timer_saved = self.timer.clock()
+
+    def timer_running(self) -> bool:
+        return bool(self.timer.seconds) and not self.timer.paused and self.state.outcome is None
+
+    def keep_timer(self, every: float = TIMER_SAVE_EVERY) -> bool:
+        """Store a running countdown's time left if it was last stored `every` seconds ago or more
+        (the server's tick calls this; `every` 0 stores it now, as at a clean shutdown); True if
+        it did."""
+        if self.store is None or not self.timer_running():
+            return False
+        if self.timer.clock() - self._timer_saved < every:
+            return False
+        self._save_timer()
+        return True
 
     def _save_drafts(self) -> None:
         if self.store is not None:
@@ -259,7 +286,14 @@ class Room:
             return []
         if self.checkpoint() is not None:  # the umpire holds the game: nobody else may act
             return []
-        return [input_to_data(i) for i in legal_inputs(self.rs, self.state, seat)]
+        st = self.state
+        if st.phase == PHASE_ORDERS and st.outcome is None and seat not in st.done:
+            # the hot path (every seat still ordering is sent its list on every update): the engine's
+            # legal (action, target) pairs straight into wire data, as legal_inputs would list them
+            order = input_to_data(Order(seat, ""))
+            return [{**order, "action": action, "target": target}
+                    for action, target in legal_orders(self.rs, st, seat)] + [input_to_data(EndOrders(seat))]
+        return [input_to_data(i) for i in legal_inputs(self.rs, st, seat)]
 
     def visible_events(self, seat: str, after_seq: int = -1) -> list[dict[str, Any]]:
         # the seqs only grow: start at the first event after `after_seq` instead of scanning the game

@@ -139,6 +139,7 @@ class Hub:
                         self.broadcast(room)
                     elif room.timer.key != phase:
                         self.timer_changed(room)
+                    room.keep_timer()  # a server killed now restarts with about this time left
                 except Exception as exc:  # a timer must never take the server down
                     print(f"room {room.id}: timer failed: {exc!r}", flush=True)
 
@@ -155,6 +156,9 @@ def create_app(store: Store, hub: Hub | None = None) -> Starlette:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+            for room in hub.rooms.values():  # a clean shutdown stores each running countdown's time left
+                with contextlib.suppress(sqlite3.Error):
+                    room.keep_timer(every=0.0)
 
     async def info(request: Request) -> JSONResponse:
         # no codes and no state here: only that this is a wargame server and how many rooms it has

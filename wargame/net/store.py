@@ -2,7 +2,7 @@
 
 The input log is the room's source of truth, as in a save: on restart a room is rebuilt by
 replaying its logged inputs through the engine. Beside it `room_meta` keeps what is not a game
-input (the umpire's checkpoints, the phase deadline, the orders a seat has picked but not handed
+input (the umpire's checkpoints, the phase timer's time left, the orders a seat has picked but not handed
 in), so that a restart resumes those too. Codes are never stored, only their SHA-256: a
 copied database lets nobody into a seat. A revoked code stays in the table, marked, so it is
 refused with its own reason.
@@ -114,7 +114,7 @@ class Store:
     def set_timer(self, room_id: str, seconds: int) -> None:
         self.db.execute("UPDATE rooms SET timer_seconds=? WHERE id=?", (seconds, room_id))
 
-    # --- what a room keeps beside its log: the umpire's holds, the phase deadline, drafts ----------
+    # --- what a room keeps beside its log: the umpire's holds, the phase timer, drafts --------------
     def set_meta(self, room_id: str, key: str, value: Any) -> None:
         self.db.execute("INSERT OR REPLACE INTO room_meta VALUES (?,?,?)",
                         (room_id, key, msgpack.packb(value, use_bin_type=True)))

@@ -19,6 +19,9 @@ from ..ruleset.structure import _strict_bool, _strict_float, _strict_str
 from .fileformat import NonFiniteNumber
 
 INPUT_KINDS = {cls: kind for kind, cls in INPUT_TYPES.items()}
+# each input type's field names, looked up once (attrs.fields is not free and the server encodes
+# every seat's legal inputs on every update)
+INPUT_FIELDS = {cls: tuple(f.name for f in fields(cls)) for cls in INPUT_KINDS}
 
 
 def _msgpack_int(value, _type):
@@ -144,8 +147,10 @@ def state_from_data(data) -> GameState:
 
 
 def input_to_data(inp) -> dict:
-    data = {"kind": INPUT_KINDS[type(inp)]}
-    data.update({f.name: getattr(inp, f.name) for f in fields(type(inp))})
+    cls = type(inp)
+    data = {"kind": INPUT_KINDS[cls]}
+    for name in INPUT_FIELDS[cls]:
+        data[name] = getattr(inp, name)
     return data
 
 
