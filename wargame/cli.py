@@ -750,9 +750,8 @@ def cmd_play(args) -> int:
                         "a screen, or play in the terminal with `wargame play --terminal`")
     if client is not None:
         from .client.net_session import NetSession
-        from .client.scenes.net_game import NetGameScene
 
-        app.switch(NetGameScene(app, NetSession(client)))
+        app.open("net_game", NetSession(client))
         try:
             app.run()
         finally:

@@ -13,8 +13,9 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from ..engine import Event, IllegalInput, errors as E
+from ..engine import Event, IllegalInput, errors as E, month_label
 from ..persist import SaveError
+from .results import TurnResults, turn_results
 from .session import UMPIRE, Session
 
 RECONNECT_EVERY = 2.0  # seconds between attempts to get back to a lost server
@@ -201,6 +202,12 @@ class NetSession(Session):
             return self.client.export(path)
         except NetError as exc:
             raise SaveError(str(exc)) from None
+
+    def turn_results(self, turn: int) -> TurnResults:
+        """The turn's results from what the seat was sent (there is no save here to replay)."""
+        events = [e for e in self.log if e.turn == turn and e.audience is None]
+        return turn_results(self.rs, events, turn, month_label(self.rs, self.state, turn),
+                            self.escalation_after(turn - 1), self.escalation_after(turn))
 
     def escalation_after(self, turn: int) -> int:
         """The track at the end of `turn` (0: the scenario's start), from the public history."""
