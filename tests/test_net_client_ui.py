@@ -166,6 +166,24 @@ def test_another_seats_move_keeps_the_widgets_of_a_seat_that_is_choosing(live, w
     session.client.close()
 
 
+def test_a_networked_seat_reads_its_briefing_with_b(live, window, rs):
+    url, room, codes, stop = live
+    session = NetSession(connect(url, codes["ukraine"], state=True, ruleset=True))
+    window.switch(NetGameScene(window, session))
+    window.pump()
+    window.pump()
+    scene = window.scene
+    assert isinstance(scene, NetGameScene) and scene.acting
+    press(window, pygame.K_b)
+    briefing = window.scene
+    assert isinstance(briefing, scene_class("briefing")) and briefing.again
+    assert "Briefing for Ukraine" in widget_texts(window)
+    sane(window.screen)
+    press(window, pygame.K_ESCAPE)
+    assert window.scene is scene
+    session.client.close()
+
+
 def test_the_game_screen_gets_back_to_a_restarted_server(rs, tmp_path, window):
     store = Store(tmp_path)
     room, codes = Room.create(store, rs, seed=4)

@@ -33,7 +33,8 @@ class _NetGame:
 
     @property
     def header(self):
-        return SimpleNamespace(title=f"room {self._s.client.room}", seats={})
+        room = self._s.client.room
+        return SimpleNamespace(title=f"room {room}", seats={}, game_id=f"room-{room}")
 
     @property
     def state(self):
@@ -54,7 +55,7 @@ class NetSession(Session):
         self.seat = client.seat
         self.log, self.seen, self.bots, self.bot_seed = [], {}, {}, 0
         self.autosaver, self.last_autosave, self.autosave_problem = None, None, ""
-        self.released_turns, self.reviewed = set(), set()
+        self.released_turns, self.reviewed, self.briefed = set(), set(), set()
         self.game = _NetGame(self)
         self.results_shown = self.game.turns
         self.updates_seen = -1
