@@ -1,11 +1,14 @@
 """Regenerate the README's screenshots (docs/images/*.png), headless.
 
-Run: python docs/screenshots.py   (about ten seconds; no display needed)
-Each picture is a real frame of the client, driven the way a person would drive it.
+Run: python docs/screenshots.py [--size WxH] [--out DIR]   (about half a minute; no display needed)
+The README's pictures are 1366x768, a common laptop and projector size; `--size 1920x1080 --out
+/tmp/shots` draws the same screens larger, to look at them there. Each picture is a real frame of
+the client, driven the way a person would drive it (keys and buttons, not the scenes' insides).
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 import tempfile
@@ -24,12 +27,13 @@ from wargame.client.scenes.gameover import GameOverScene  # noqa: E402
 from wargame.client.scenes.handover import HandoverScene  # noqa: E402
 from wargame.client.scenes.menu import MenuScene  # noqa: E402
 from wargame.client.scenes.replay import ReplayScene  # noqa: E402
+from wargame.client.scenes.results import TurnResultsScene  # noqa: E402
 from wargame.client.session import TURN_START, Session  # noqa: E402
 from wargame.persist import SavedGame, load_save, saves_home  # noqa: E402
 from wargame.ruleset import load_ruleset  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "images"
-SIZE = (1280, 800)
+SIZE = (1366, 768)
 
 
 def shoot(app: App, name: str) -> None:
@@ -37,6 +41,40 @@ def shoot(app: App, name: str) -> None:
     app.tick(0.0)
     pygame.image.save(app.screen, str(OUT / f"{name}.png"))
     print("wrote", OUT / f"{name}.png")
+
+
+def press(app: App, key: int) -> None:
+    """A key pressed and let go, as a person does, and the frame after it."""
+    for kind in (pygame.KEYDOWN, pygame.KEYUP):
+        pygame.event.post(pygame.event.Event(kind, key=key, mod=0, unicode="", scancode=0))
+    app.pump(0.0)
+
+
+def shoot_one_person(app: App, rs) -> None:
+    """One person (Ukraine) against bots, the way most people first play: the briefing, the first
+    turn handed in, then the second turn's screen with the line over the map on how the track
+    moved (the game screen, choosing a deep strike) and R's full results of the first turn."""
+    seats = {f: "doctrine" for f in rs.factions} | {"ukraine": "human"}
+    game, events = SavedGame.new(rs, seed=5, seats=seats, title="screenshots")
+    app.switch(GameScene(app, Session.start(game, events)))
+    app.tick(0.0)
+    assert isinstance(app.scene, BriefingScene), "one person: the briefing comes first"
+    press(app, pygame.K_RETURN)
+    scene = app.scene
+    assert isinstance(scene, GameScene)
+    press(app, pygame.K_DOWN)  # the first action the seat may order
+    press(app, pygame.K_RETURN)  # picked
+    press(app, pygame.K_f)  # handed in: the bots play, the turn resolves
+    assert scene.session.game.turns == 1 and app.scene is scene and "resolved" in scene.notice
+    strike = next(o for o in scene.options if o.targets and o.action.rung >= 4)
+    for _ in range(len(scene.options)):
+        if scene.selected == strike.action.id:
+            break
+        press(app, pygame.K_DOWN)
+    shoot(app, "game")
+    press(app, pygame.K_r)
+    assert isinstance(app.scene, TurnResultsScene)
+    shoot(app, "results")
 
 
 def shoot_umpire(app: App, rs) -> None:
@@ -57,10 +95,17 @@ def shoot_umpire(app: App, rs) -> None:
     shoot(app, "umpire")
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    global OUT
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", default=f"{SIZE[0]}x{SIZE[1]}", help="WIDTHxHEIGHT (default 1366x768)")
+    parser.add_argument("--out", type=Path, default=OUT, help="the folder to write into (default docs/images)")
+    args = parser.parse_args(argv)
+    size = tuple(int(n) for n in args.size.lower().split("x"))
+    OUT = args.out
     OUT.mkdir(parents=True, exist_ok=True)
     saves = Path(tempfile.mkdtemp())
-    app = App(SIZE, saves_dir=saves_home())
+    app = App(size, saves_dir=saves_home())
     app.switch(MenuScene(app))
     shoot(app, "menu")
 
@@ -77,12 +122,8 @@ def main() -> int:
         app.tick(0.0)
     if isinstance(app.scene, BriefingScene):  # the seat's first turn: its briefing comes first
         shoot(app, "briefing")
-        app.scene.proceed()
-        app.tick(0.0)
-    strike = next(o for o in scene.options if o.targets and o.action.rung >= 4)
-    scene.select_action(strike.action.id)
-    shoot(app, "game")
 
+    shoot_one_person(app, rs)
     shoot_umpire(app, rs)
 
     history = load_save(saves_home() / "history-2022-2024.wgsave")

@@ -13,7 +13,7 @@ import pygame
 import pytest
 from attrs import evolve
 
-from test_client_game import SEATS, new_session, press, widget_texts
+from test_client_game import SEATS, new_session, press, sane, widget_texts
 from wargame.client.app import App
 from wargame.client.briefing import make_briefing, to_html, to_markdown, write_briefing
 from wargame.client.scenes.briefing import BriefingScene
@@ -92,6 +92,25 @@ def test_p_prints_the_briefing_and_b_shows_it_again(app, rs, tmp_path):
     assert "Back to the game [Enter]" in widget_texts(app)
     press(app, pygame.K_ESCAPE)
     assert app.scene is game
+
+
+def test_the_briefing_opened_later_names_the_turn(app, rs, tmp_path):
+    briefed_scene(app, rs, tmp_path)
+    assert "at the start" in widget_texts(app) and "The game opens in" in widget_texts(app)
+    press(app, pygame.K_RETURN)
+    game = app.scene
+    press(app, pygame.K_f)
+    press(app, pygame.K_RETURN)  # hand in nothing, confirmed: the bots play, the turn resolves
+    app.pump()
+    assert app.scene is game and game.session.game.turns == 1
+    date = game.view["date"]
+    press(app, pygame.K_b)
+    assert isinstance(app.scene, BriefingScene)
+    text = widget_texts(app)
+    assert "at the start" not in text and "The game opens" not in text
+    assert f"The game is at turn 2 ({date}), after 1 turn played" in text and "Your stats at turn 2:" in text
+    assert f"turn 2 ({date})" in app.scene.briefing.subtitle
+    sane(app.screen)
 
 
 def test_a_failed_write_leaves_neither_file(app, rs, tmp_path, monkeypatch):

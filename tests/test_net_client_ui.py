@@ -18,16 +18,18 @@ import pytest
 import uvicorn
 
 from test_client_game import act_by_keyboard, press, sane, widget_texts
-from wargame.client.app import App
+from wargame.client.app import App, scene_class
+from wargame.client.game_screen import HELP_TIP
 from wargame.client.net_session import NetSession
-from wargame.client.scenes.game import HELP_TIP
-from wargame.client.scenes.net_game import NetGameScene, NetTurnResultsScene
+from wargame.client.scenes.net_game import NetGameScene
 from wargame.engine import EndOrders, player_view
 from wargame.net.bot import play_seat
 from wargame.net.client import connect
 from wargame.net.room import Room
 from wargame.net.server import create_app
 from wargame.net.store import Store
+
+TurnResultsScene = scene_class("results")  # the hot-seat results screen, from what the seat was sent
 
 pytestmark = pytest.mark.slow
 
@@ -85,10 +87,10 @@ def test_a_seat_plays_two_turns_over_the_network_through_the_game_screen(live, w
     window.pump()
     results_seen = 0
     while room.state.turn <= 2 and room.state.outcome is None:
-        pump_until(window, lambda: isinstance(window.scene, NetTurnResultsScene)
+        pump_until(window, lambda: isinstance(window.scene, TurnResultsScene)
                    or (isinstance(window.scene, NetGameScene) and window.scene.acting)
                    or room.state.turn > 2)
-        if isinstance(window.scene, NetTurnResultsScene):
+        if isinstance(window.scene, TurnResultsScene):
             sane(window.screen)
             results_seen += 1
             press(window, pygame.K_RETURN)
@@ -122,7 +124,7 @@ def test_the_projector_shows_the_public_view_only(live, window, rs):
     assert "Waiting for:" in text and "payoff" not in text.replace(HELP_TIP, "").lower()
     sane(window.screen)
     start_bots(url, codes, rs.factions, stop)  # the game moves on at the server; the projector follows
-    pump_until(window, lambda: isinstance(window.scene, NetTurnResultsScene))
+    pump_until(window, lambda: isinstance(window.scene, TurnResultsScene))
     assert window.scene.turn >= 1 and window.scene.results.turn == window.scene.turn
     sane(window.screen)
     assert all(e.audience is None for e in session.log)
@@ -161,6 +163,24 @@ def test_another_seats_move_keeps_the_widgets_of_a_seat_that_is_choosing(live, w
     pump_until(window, lambda: session.client.seq == 1 and scene.view["factions"]["russia"]["done"])
     assert scene.argument_entry is entry  # not rebuilt: a half-typed argument keeps its focus
     assert scene.board.view == player_view(rs, room.state, "ukraine")  # but the map follows
+    session.client.close()
+
+
+def test_a_networked_seat_reads_its_briefing_with_b(live, window, rs):
+    url, room, codes, stop = live
+    session = NetSession(connect(url, codes["ukraine"], state=True, ruleset=True))
+    window.switch(NetGameScene(window, session))
+    window.pump()
+    window.pump()
+    scene = window.scene
+    assert isinstance(scene, NetGameScene) and scene.acting
+    press(window, pygame.K_b)
+    briefing = window.scene
+    assert isinstance(briefing, scene_class("briefing")) and briefing.again
+    assert "Briefing for Ukraine" in widget_texts(window)
+    sane(window.screen)
+    press(window, pygame.K_ESCAPE)
+    assert window.scene is scene
     session.client.close()
 
 

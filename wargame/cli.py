@@ -218,12 +218,15 @@ def build_parser() -> argparse.ArgumentParser:
     brief = sub.add_parser("briefing", help="print a seat's briefing (situation, objectives, payoffs)",
                            description="Print the briefing of one faction's seat, as the client shows it before "
                                        "the first turn: the situation, the seat's objectives, red lines and "
-                                       "payoffs, from that seat's view only. From a save (at its current turn) "
-                                       "or a new game of a scenario. Markdown on the terminal; --out writes "
-                                       "Markdown (.md) or a printable page (.html).")
+                                       "payoffs, from that seat's view only. From a save (at its current turn, "
+                                       "which the briefing names) or a new game of a scenario (with --seed). "
+                                       "Markdown on the terminal; --out writes Markdown (.md) or a printable "
+                                       "page (.html).")
     brief.add_argument("file", nargs="?", help="a .wgsave file (or give --scenario instead)")
     brief.add_argument("--scenario", help="a scenario id: the briefing of a new game of it")
     brief.add_argument("--ruleset", help="with --scenario: ruleset folder or shipped ruleset id (default: default)")
+    brief.add_argument("--seed", type=_seed, metavar="N",
+                       help="with --scenario: the new game's random seed (default 0)")
     brief.add_argument("--seat", required=True, metavar="FACTION", help="whose briefing: a faction id, e.g. ukraine")
     brief.add_argument("--out", metavar="FILE", help="write FILE.md (Markdown) or FILE.html instead of printing")
     brief.set_defaults(func=cmd_briefing)
@@ -580,6 +583,8 @@ def cmd_briefing(args) -> int:
         raise UserError("give a save file or --scenario, not both" if args.file else "give a save file or --scenario")
     if args.file is not None and args.ruleset is not None:
         raise UserError("--ruleset goes with --scenario: a save carries its own ruleset")
+    if args.file is not None and args.seed is not None:
+        raise UserError("--seed goes with --scenario: a save carries its own seed")
     out = Path(args.out) if args.out else None
     kinds = {".md": to_markdown, ".html": to_html, ".htm": to_html}
     if out is not None and out.suffix.lower() not in kinds:
@@ -594,7 +599,7 @@ def cmd_briefing(args) -> int:
 
         rs = ruleset_for(str(args.ruleset) if args.ruleset else None)
         _check_scenario(rs, args.scenario)
-        st, _ = new_game(rs, seed=0, scenario=args.scenario)
+        st, _ = new_game(rs, seed=0 if args.seed is None else args.seed, scenario=args.scenario)
         turn_limit = None
     if args.seat not in rs.factions:
         from .ruleset.conditions import suggest
@@ -750,9 +755,8 @@ def cmd_play(args) -> int:
                         "a screen, or play in the terminal with `wargame play --terminal`")
     if client is not None:
         from .client.net_session import NetSession
-        from .client.scenes.net_game import NetGameScene
 
-        app.switch(NetGameScene(app, NetSession(client)))
+        app.open("net_game", NetSession(client))
         try:
             app.run()
         finally:

@@ -1,6 +1,7 @@
-"""A seat's briefing at the start of a game: the situation, its side, its objectives, what each
-ending is worth to it, its own red lines and those aimed at it; as text for the screen and as
-Markdown and HTML files to print.
+"""A seat's briefing: the situation, its side, its objectives, what each ending is worth to it, its
+own red lines and those aimed at it; as text for the screen and as Markdown and HTML files to
+print. It speaks of the start of the game before the first turn has resolved, and otherwise of the
+turn the game has reached (a save read later, the briefing opened again with B).
 
 Everything comes from the ruleset's public descriptions and the seat's own player view, so it
 can hold nothing another seat keeps secret: the view has hidden resolve only for the seat's own
@@ -47,13 +48,15 @@ def make_briefing(rs: Ruleset, view: dict[str, Any], seat: str, turn_limit: int 
     scenario = rs.scenarios[view["scenario"]]
     mine = view["factions"][seat]
     turns = turn_limit or scenario.turn_limit
-    parts = [Part("The situation", (scenario.description.strip(),)),
+    when, stats_when = _when(view, turns)
+    played = len(view["history"])  # the turns resolved so far
+    # the scenario's text tells how the game began: later on, the heading says so
+    situation = "The situation" if played == 0 else f"The situation when the game began ({scenario.start})"
+    parts = [Part(situation, (scenario.description.strip(),)),
              Part(f"Your side: {faction.name}", (faction.description.strip(),
-                  f"You may order {faction.capacity} actions a turn (a big action takes two). "
-                  f"The game opens in {view['date']} at escalation rung {view['escalation']} "
-                  f"with alliance cohesion {view['cohesion']}; it lasts at most {turns} turns.",
-                  "Your stats at the start: " + ", ".join(f"{k.replace('_', ' ')} {v}"
-                                                          for k, v in mine["stats"].items()) + "."))]
+                  f"You may order {faction.capacity} actions a turn (a big action takes two). " + when,
+                  f"Your stats {stats_when}: " + ", ".join(f"{k.replace('_', ' ')} {v}"
+                                                           for k, v in mine["stats"].items()) + "."))]
     objectives = tuple(f"{o['description']} ({o['points']:+d} point{'s' if abs(o['points']) != 1 else ''}"
                        f"{', holds now' if o['met'] else ''})" for o in mine["objectives"])
     parts.append(Part("Your objectives", ("Each objective that holds at the end adds its points to your payoff.",),
@@ -84,7 +87,27 @@ def make_briefing(rs: Ruleset, view: dict[str, Any], seat: str, turn_limit: int 
         parts.append(Part("Red lines drawn against you", ("Their owners' real resolve is hidden from you: "
                                                            "credibility is what the world believes.",),
                           tuple(against)))
-    return Briefing(seat, f"Briefing for {faction.name}", f"{scenario.name}, {view['date']}", tuple(parts))
+    if played == 0:
+        subtitle = f"{scenario.name}, {view['date']}"
+    elif view.get("outcome") is not None:
+        subtitle = f"{scenario.name}, the game over ({view['date']})"
+    else:
+        subtitle = f"{scenario.name}, turn {view['turn']} ({view['date']})"
+    return Briefing(seat, f"Briefing for {faction.name}", subtitle, tuple(parts))
+
+
+def _when(view: dict[str, Any], turns: int) -> tuple[str, str]:
+    """Where the game stands, in a sentence, and the words for "the stats of that moment": the
+    start before any turn has resolved, else the turn reached (or the end of a finished game)."""
+    played = len(view["history"])  # the turns resolved so far
+    track = f"escalation rung {view['escalation']} with alliance cohesion {view['cohesion']}"
+    if played == 0:
+        return (f"The game opens in {view['date']} at {track}; it lasts at most {turns} turns.", "at the start")
+    done = f"{played} turn{'s' if played != 1 else ''}"
+    if view.get("outcome") is not None:
+        return (f"The game ended in {view['date']}, after {done}, at {track}.", "at the end")
+    return (f"The game is at turn {view['turn']} ({view['date']}), after {done} played, at {track}; it lasts at "
+            f"most {turns} turns.", f"at turn {view['turn']}")
 
 
 def screen_html(b: Briefing) -> str:

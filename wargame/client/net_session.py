@@ -13,8 +13,9 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from ..engine import Event, IllegalInput, errors as E
+from ..engine import Event, IllegalInput, errors as E, month_label
 from ..persist import SaveError
+from .results import TurnResults, turn_results
 from .session import UMPIRE, Session
 
 RECONNECT_EVERY = 2.0  # seconds between attempts to get back to a lost server
@@ -32,7 +33,8 @@ class _NetGame:
 
     @property
     def header(self):
-        return SimpleNamespace(title=f"room {self._s.client.room}", seats={})
+        room = self._s.client.room
+        return SimpleNamespace(title=f"room {room}", seats={}, game_id=f"room-{room}")
 
     @property
     def state(self):
@@ -53,7 +55,7 @@ class NetSession(Session):
         self.seat = client.seat
         self.log, self.seen, self.bots, self.bot_seed = [], {}, {}, 0
         self.autosaver, self.last_autosave, self.autosave_problem = None, None, ""
-        self.released_turns, self.reviewed = set(), set()
+        self.released_turns, self.reviewed, self.briefed = set(), set(), set()
         self.game = _NetGame(self)
         self.results_shown = self.game.turns
         self.updates_seen = -1
@@ -201,6 +203,12 @@ class NetSession(Session):
             return self.client.export(path)
         except NetError as exc:
             raise SaveError(str(exc)) from None
+
+    def turn_results(self, turn: int) -> TurnResults:
+        """The turn's results from what the seat was sent (there is no save here to replay)."""
+        events = [e for e in self.log if e.turn == turn and e.audience is None]
+        return turn_results(self.rs, events, turn, month_label(self.rs, self.state, turn),
+                            self.escalation_after(turn - 1), self.escalation_after(turn))
 
     def escalation_after(self, turn: int) -> int:
         """The track at the end of `turn` (0: the scenario's start), from the public history."""

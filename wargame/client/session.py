@@ -19,12 +19,13 @@ from attrs import define, field
 
 from .. import checkpoints as C
 from ..bots import decide, make_bots
-from ..engine import Event, GameState, apply, errors as E, player_view, seats_to_act
+from ..engine import Event, GameState, apply, errors as E, month_label, player_view, seats_to_act
 from ..engine.inputs import UMPIRE_SEAT
 from ..engine.legal import Refusal, action_cost, action_refusal, legal_orders
 from ..engine.state import PHASE_ORDERS
 from ..persist import Autosaver, SavedGame, SaveError
 from ..persist.game import save_game, turn_events
+from .results import TurnResults, turn_results
 
 HUMAN = "human"
 BOT_KINDS = ("doctrine", "random")
@@ -188,6 +189,20 @@ class Session:
             return 0
         self.results_shown = done
         return done
+
+    def turn_results(self, turn: int) -> TurnResults:
+        """The public results of a completed turn, from the news log (recomputed from the save if
+        the log no longer holds that turn, as after a load)."""
+        game, rs = self.game, self.rs
+        events = [e for e in self.log if e.turn == turn]
+        if not any(e.kind != "inject" for e in events):
+            try:
+                events = list(turn_events(game, turn))
+            except SaveError:
+                events = []
+        before = game.state_at(turn - 1).escalation
+        after = game.state_at(turn).escalation if turn <= game.turns else game.state.escalation
+        return turn_results(rs, events, turn, month_label(rs, game.state, turn), before, after)
 
     def view(self, seat: str) -> dict[str, Any]:
         return player_view(self.rs, self.state, seat)

@@ -21,7 +21,8 @@ class BriefingScene(Scene):
         self.game_scene = game_scene
         session, seat = game_scene.session, game_scene.acting_seat
         self.again = again  # opened with B: going on is going back
-        self.briefing = make_briefing(session.rs, session.view(seat), seat, session.game.header.turn_limit)
+        # the game's own turn limit (a save's or a room's may differ from the scenario's)
+        self.briefing = make_briefing(session.rs, session.view(seat), seat, session.state.turn_limit)
         self.game_id = session.game.header.game_id
         self.notice = ""
 

@@ -1,9 +1,10 @@
 """The game screen of one networked seat, or of the projector (`wargame play --join`).
 
-The hot-seat GameScene over a NetSession: the same map, track, dashboard, log and phase panels.
-What differs is the flow: there is no handover (one seat per screen), other seats move on the
-server, so the scene polls for updates, and while the server waits for others the phase panel
-says whom. The projector's screen is the public view, with each turn's results as it resolves.
+The GameScreen the hot-seat game scene shows too (game_screen.py), over a NetSession: the same
+map, track, dashboard, log and phase panels. What differs is the flow: there is no handover (one
+seat per screen), other seats move on the server, so the scene polls for updates, and while the
+server waits for others the phase panel says whom. The projector's screen is the public view,
+with each turn's results (the results scene, from what the seat was sent) as it resolves.
 """
 
 from __future__ import annotations
@@ -11,31 +12,19 @@ from __future__ import annotations
 import pygame
 from pygame_gui.elements import UIPanel, UITextBox
 
-from ...engine import IllegalInput, month_label
+from ...engine import IllegalInput
 from ...engine.views import PUBLIC
 from .. import describe as D
-from ..app import Scene
+from ..app import register
 from ..board import seat_name
+from ..game_screen import GameScreen
 from ..net_session import RECONNECT_EVERY, NetSession
-from ..results import turn_results
 from ..session import UMPIRE
 from ..text import esc
-from .game import GameScene
-from .results import TurnResultsScene
 
 
-class NetTurnResultsScene(TurnResultsScene):
-    """The results screen from what the seat was sent (a networked client has no save to replay)."""
-
-    def __init__(self, app, session: NetSession, turn: int, then):
-        Scene.__init__(self, app)  # not TurnResultsScene's: that one recomputes the turn from a save
-        self.session, self.turn, self.then = session, turn, then
-        events = [e for e in session.log if e.turn == turn and e.audience is None]
-        self.results = turn_results(session.rs, events, turn, month_label(session.rs, session.state, turn),
-                                    session.escalation_after(turn - 1), session.escalation_after(turn))
-
-
-class NetGameScene(GameScene):
+@register("net_game")
+class NetGameScene(GameScreen):
     def __init__(self, app, session: NetSession):
         super().__init__(app, session, seat=session.seat)
         self.net: NetSession = session
@@ -144,7 +133,7 @@ class NetGameScene(GameScene):
         if net.over and self._game_over(resolved):
             return
         if resolved:
-            self.app.switch(NetTurnResultsScene(self.app, net, resolved, then=self))
+            self.app.open("results", net, resolved, then=self)  # from what the seat was sent
         elif self.app.scene is not self:
             self.app.switch(self)
         elif same_panel and self.acting and not first:
@@ -169,10 +158,6 @@ class NetGameScene(GameScene):
         end = self.app.make("gameover", final)
         self.app.switch(self.app.make("results", final, resolved, then=end) if resolved else end)
         return True
-
-    def show_last_results(self) -> None:
-        if self.net.game.turns >= 1:
-            self.app.switch(NetTurnResultsScene(self.app, self.net, self.net.game.turns, then=self))
 
     def build(self) -> None:
         super().build()

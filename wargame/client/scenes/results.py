@@ -12,29 +12,12 @@ import pygame
 from pygame_gui.elements import UILabel, UITextBox
 
 from ...engine import month_label
-from ...persist import SaveError
-from ...persist.game import turn_events
 from .. import palette as P
 from ..app import Scene, register
 from ..chart import draw_escalation_chart
-from ..results import headline, results_html, turn_results
+from ..results import headline, results_html
 from ..text import scroll_by_page
 from ..theme import RESULTS_FONT, font_size
-
-
-def results_of(session, turn: int):
-    """The results of a completed turn, from the session's news log (recomputed from the save if
-    the log no longer holds that turn, as after a load)."""
-    game, rs = session.game, session.rs
-    events = [e for e in session.log if e.turn == turn]
-    if not any(e.turn == turn and e.kind != "inject" for e in events):
-        try:
-            events = list(turn_events(game, turn))
-        except SaveError:
-            events = []
-    before = game.state_at(turn - 1).escalation
-    after = game.state_at(turn).escalation if turn <= game.turns else game.state.escalation
-    return turn_results(rs, events, turn, month_label(rs, game.state, turn), before, after)
 
 
 @register("results")
@@ -44,7 +27,7 @@ class TurnResultsScene(Scene):
         self.session = session
         self.turn = turn
         self.then = then  # where Continue goes: the handover, the game screen, or the game's end
-        self.results = results_of(session, turn)
+        self.results = session.turn_results(turn)  # the networked session's from what it was sent
 
     def build(self) -> None:
         m, px, tx = self.manager, self.app.px, self.app.tx

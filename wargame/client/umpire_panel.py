@@ -14,12 +14,12 @@ import pygame_gui
 from attrs import define, field
 from pygame_gui.elements import UIDropDownMenu, UILabel, UIPanel, UISelectionList, UITextBox, UITextEntryLine
 
-from ...engine.inputs import Adjudicate, FireInject, FreeInject, Note, Publish
-from ...engine.umpire import describe_umpire_input
-from .. import describe as D, umpire_forms as F
-from ..board import seat_name
-from ..session import REACTION
-from ..text import esc
+from ..engine.inputs import Adjudicate, FireInject, FreeInject, Note, Publish
+from ..engine.umpire import describe_umpire_input
+from . import describe as D, umpire_forms as F
+from .board import seat_name
+from .session import REACTION
+from .text import esc
 
 # (id, tab label, key) in the order of the tabs
 SECTIONS = (("injects", "Injects", pygame.K_i), ("free", "Free inject", pygame.K_e),
