@@ -545,7 +545,7 @@ class GameScreen(Scene):
         """The last resolved turn's results again (public only); Continue comes back here."""
 
         if self.session.game.turns >= 1:
-            self.app.open("results", self.session, self.session.game.turns, then=self)
+            self.app.open("results", self.session, self.session.game.turns, then=self, again=True)
 
     def show_help(self) -> None:
         self.app.open("help", self.rs, back=self)
