@@ -99,6 +99,20 @@ class GameScreen(Scene):
         screen next. The hot-seat and networked scenes differ here."""
         raise NotImplementedError
 
+    def needs_briefing(self) -> bool:
+        """A person at a faction's seat who has not read the briefing, before the first turn ends."""
+        s, seat = self.session, self.seat
+        return (seat is not None and seat in self.rs.factions and self.is_person(seat)
+                and seat not in s.briefed and s.game.turns == 0)
+
+    def is_person(self, seat: str) -> bool:
+        """Whether a person plays `seat` at this screen (not a bot)."""
+        return self.session.is_human(seat)
+
+    def seat_screen(self) -> Scene:
+        """What the seat sees first once it has the screen: its briefing, if due, else this screen."""
+        return self.app.make("briefing", self) if self.needs_briefing() else self
+
     def show_briefing(self) -> None:
         if self.seat in self.rs.factions:
             self.app.open("briefing", self, again=True)
