@@ -88,12 +88,15 @@ class Board:
         surface.blit(self._map_cache[1], rect)
         # outlines are drawn in the cached picture's coordinates, shifted onto the screen
         layer = surface.subsurface(rect)
+        targets, chosen = tuple(targets), tuple(chosen)
         for rid in targets:
             self.map.outline(layer, rid, P.OI_SKY_BLUE, 2)
         for rid in chosen:
             self.map.outline(layer, rid, P.OI_YELLOW, 3)
         if hover is not None and hover in self.map.polys:
             self.map.outline(layer, hover)
+        if targets or chosen or hover in self.map.polys:  # names stay readable over the outlines
+            layer.blits(self.map.label_blits, doreturn=False)
 
     def region_at(self, rect: pygame.Rect, pos: tuple[int, int]) -> str | None:
         if not rect.collidepoint(pos):
