@@ -187,6 +187,27 @@ def briefing(app, seat="russia"):
     assert isinstance(app.scene, BriefingScene)
 
 
+def umpire_desk(app, section="crossings"):
+    """The umpire's desk at the first red-line crossing of a game of bots, on a section's tab."""
+    from wargame.client.session import TURN_START
+
+    rs = load_ruleset("default")
+    game, events = SavedGame.new(rs, seed=0, seats={f: "doctrine" for f in rs.factions} | {"umpire": "human"})
+    session = Session.start(game, events)
+    for _ in range(12):  # release each turn's desk until a crossing holds the bots
+        session.play_bots()
+        if session.checkpoint() != TURN_START:
+            break
+        session.release()
+    assert session.unreviewed(), "no crossing in twelve turns"
+    app.switch(GameScene(app, session))
+    app.pump()
+    if section != "crossings":
+        app.scene.umpire_panel.show(section)
+        app.pump()
+    return app.scene
+
+
 SCREENS = {
     "menu": lambda app: app.switch(MenuScene(app)),
     "resume": resume_dialog,
@@ -234,5 +255,28 @@ def test_the_ladder_and_red_lines_fit_their_rows(size, scale, tmp_path):
             assert box.inflate(2, 2).contains(text), (text, box)
         rects = [t for t, _ in texts]
         assert not [(a, b) for i, a in enumerate(rects) for b in rects[i + 1:] if a.colliderect(b)]
+    finally:
+        pygame.display.quit()
+
+
+@pytest.mark.parametrize("size,scale", SIZES, ids=[f"{w}x{h}@{s}" for (w, h), s in SIZES])
+def test_the_umpire_desk_gives_the_map_the_most_room(size, scale, tmp_path):
+    """The map is the umpire's largest panel, a third of the window or more, and wider than the
+    desk: the facilitator follows the front while adjudicating."""
+    app = App(size, saves_dir=tmp_path, window=False, text_scale=scale)
+    try:
+        scene = umpire_desk(app)
+        L = scene.layout
+        area = size[0] * size[1]
+        share = L["map"].width * L["map"].height / area
+        assert share >= 1 / 3, f"the map has {share:.0%} of the window"
+        others = [k for k in ("dashboard", "log", "orders", "track") if k in L]
+        assert all(L["map"].width * L["map"].height > L[k].width * L[k].height for k in others)
+        assert L["map"].width > L["orders"].width
+        window = app.screen.get_rect()
+        for a in ("map", "orders", "dashboard", "log", "track"):  # the panels tile the window
+            assert window.contains(L[a])
+            for b in ("map", "orders", "dashboard", "log", "track"):
+                assert a == b or not L[a].colliderect(L[b]), (a, b)
     finally:
         pygame.display.quit()

@@ -41,6 +41,25 @@ def game_layout(size: tuple[int, int], scale: float) -> dict[str, pygame.Rect]:
     }
 
 
+def umpire_layout(size: tuple[int, int], scale: float, desk_h: int) -> dict[str, pygame.Rect]:
+    """The umpire's desk: the map across the left and middle columns, the desk under it with
+    the dashboard and log (every side's figures, the news) beside the desk, the track at the
+    right. `desk_h` (at 1280x800) is the desk's height; the map keeps 240 or more."""
+    w, h = size
+    L = game_layout(size, scale)
+    title_h, side_w, track_w = L["title"].height, L["dashboard"].width, L["track"].width
+    desk_h = max(min(round(desk_h * scale), h - title_h - round(240 * scale)), 0)
+    top = h - desk_h
+    half = desk_h // 2
+    L.update({
+        "map": pygame.Rect(0, title_h, w - track_w, top - title_h),
+        "dashboard": pygame.Rect(0, top, side_w, half),
+        "log": pygame.Rect(0, top + half, side_w, desk_h - half),
+        "orders": pygame.Rect(side_w, top, w - track_w - side_w, desk_h),
+    })
+    return L
+
+
 MAX_ZOOM = 6.0  # the closest view shows a sixth of the theatre's width
 ZOOM_STEP = 1.25
 

@@ -27,7 +27,7 @@ from ..engine.umpire import describe_umpire_input
 from ..persist import EXTENSION, SaveError
 from . import describe as D, palette as P
 from .app import Scene
-from .board import ZOOM_STEP, Board, game_layout, seat_name
+from .board import ZOOM_STEP, Board, game_layout, seat_name, umpire_layout
 from .confirm import Confirm
 from .glossary import line_tip, rung_tip
 from .hoverbox import draw_tip
@@ -41,9 +41,10 @@ from .wording import refusal_short, refusal_text
 NOTICE_SECONDS = 8.0  # how long a one-line notice stays over the map
 HELP_TIP = "The glossary: rungs, red lines, credibility, resolve, phases, payoffs."
 ARGUMENT_LIMIT = 200  # a player's argument is one line, as in a matrix game
-# the orders panel (with its argument line) and the umpire's desk take room from the map (at 1280x800)
+# the orders panel (with its argument line) and the umpire's desk take room from the map (at 1280x800);
+# the desk sits under a map as wide as the left and middle columns (board.umpire_layout)
 ORDERS_PANEL_H = 350
-UMPIRE_PANEL_H = 450
+UMPIRE_PANEL_H = 380
 
 
 class GameScreen(Scene):
@@ -149,7 +150,7 @@ class GameScreen(Scene):
         self.board.set_scale(self.app.ui_scale)
         self.layout = game_layout(self.app.size, self.app.px(100) / 100)
         if self.seat == UMPIRE:
-            self._grow_panel(UMPIRE_PANEL_H)
+            self.layout = umpire_layout(self.app.size, self.app.px(100) / 100, UMPIRE_PANEL_H)
         elif self.phase == "orders":
             self._grow_panel(ORDERS_PANEL_H)
         L, m, px = self.layout, self.manager, self.app.px
