@@ -2,7 +2,7 @@
 
 Run: python docs/screenshots.py [--size WxH] [--out DIR]   (about half a minute; no display needed)
 The README's pictures are 1366x768, a common laptop and projector size; `--size 1920x1080 --out
-/tmp/shots` draws the same screens larger, to look at them there. Each picture is a real frame of
+/tmp/shots` draws the same screens larger, to look at them there (`--text-scale 1.3`: larger text). Each picture is a real frame of
 the client, driven the way a person would drive it (keys and buttons, not the scenes' insides).
 """
 
@@ -100,12 +100,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", default=f"{SIZE[0]}x{SIZE[1]}", help="WIDTHxHEIGHT (default 1366x768)")
     parser.add_argument("--out", type=Path, default=OUT, help="the folder to write into (default docs/images)")
+    parser.add_argument("--text-scale", type=float, default=1.0, help="the client's text scale (default 1.0)")
     args = parser.parse_args(argv)
     size = tuple(int(n) for n in args.size.lower().split("x"))
     OUT = args.out
     OUT.mkdir(parents=True, exist_ok=True)
     saves = Path(tempfile.mkdtemp())
-    app = App(size, saves_dir=saves_home())
+    app = App(size, saves_dir=saves_home(), text_scale=args.text_scale)
     app.switch(MenuScene(app))
     shoot(app, "menu")
 

@@ -44,11 +44,11 @@ def game_layout(size: tuple[int, int], scale: float) -> dict[str, pygame.Rect]:
 def umpire_layout(size: tuple[int, int], scale: float, desk_h: int) -> dict[str, pygame.Rect]:
     """The umpire's desk: the map across the left and middle columns, the desk under it with
     the dashboard and log (every side's figures, the news) beside the desk, the track at the
-    right. `desk_h` (at 1280x800) is the desk's height; the map keeps 240 or more."""
+    right. `desk_h` is the desk's height in pixels; the map keeps 240 (at 1280x800) or more."""
     w, h = size
     L = game_layout(size, scale)
     title_h, side_w, track_w = L["title"].height, L["dashboard"].width, L["track"].width
-    desk_h = max(min(round(desk_h * scale), h - title_h - round(240 * scale)), 0)
+    desk_h = max(min(desk_h, h - title_h - round(240 * scale)), 0)
     top = h - desk_h
     half = desk_h // 2
     L.update({

@@ -45,6 +45,7 @@ ARGUMENT_LIMIT = 200  # a player's argument is one line, as in a matrix game
 # the desk sits under a map as wide as the left and middle columns (board.umpire_layout)
 ORDERS_PANEL_H = 350
 UMPIRE_PANEL_H = 380
+UMPIRE_PANEL_TEXT_H = 330  # the desk's height for its text (grows with the text scale)
 
 
 class GameScreen(Scene):
@@ -150,7 +151,9 @@ class GameScreen(Scene):
         self.board.set_scale(self.app.ui_scale)
         self.layout = game_layout(self.app.size, self.app.px(100) / 100)
         if self.seat == UMPIRE:
-            self.layout = umpire_layout(self.app.size, self.app.px(100) / 100, UMPIRE_PANEL_H)
+            # the desk's rows grow with the text: at a large text scale it takes more of the map
+            desk_h = max(self.app.px(UMPIRE_PANEL_H), self.app.tx(UMPIRE_PANEL_TEXT_H))
+            self.layout = umpire_layout(self.app.size, self.app.px(100) / 100, desk_h)
         elif self.phase == "orders":
             self._grow_panel(ORDERS_PANEL_H)
         L, m, px = self.layout, self.manager, self.app.px
