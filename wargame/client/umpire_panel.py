@@ -325,9 +325,8 @@ class UmpirePanel:
                 f"{esc(rs.cause_name(crossing.cause))}, {esc(crossing.kind)} crossing.<br>"
                 f"<b>Engine's P(respond): {crossing.probability:.0%}</b> · hidden resolve {seen['resolve']:.0%} · "
                 f"credibility {seen['credibility']:.0%} · severity {crossing.severity:.2f}")
-        html += (f"<br><font color='{D.MUTED}'>Decide it as the umpire (a response, or let it pass), or leave it "
-                 f"to the owner.{f' {len(waiting) - 1} more crossing(s) after this one.' if len(waiting) > 1 else ''}"
-                 f"</font>")
+        if len(waiting) > 1:  # what to do is on the buttons below; the status line counts them all
+            html += f"<br><font color='{D.MUTED}'>{len(waiting) - 1} more crossing(s) after this one.</font>"
         cols, bh = 2, self.row(34)
         rows = (len(line.responses) + cols - 1) // cols + 1
         text_h = body.height - rows * (bh + pad)
