@@ -1,9 +1,12 @@
 """Regenerate the README's screenshots (docs/images/*.png), headless.
 
-Run: python docs/screenshots.py [--size WxH] [--out DIR]   (about half a minute; no display needed)
-The README's pictures are 1366x768, a common laptop and projector size; `--size 1920x1080 --out
-/tmp/shots` draws the same screens larger, to look at them there. Each picture is a real frame of
-the client, driven the way a person would drive it (keys and buttons, not the scenes' insides).
+Run: python docs/screenshots.py [--size WxH] [--out DIR] [--text-scale S]   (about half a minute;
+no display needed). The README's pictures are 1366x768, a common laptop and projector size;
+`--size 1920x1080 --out /tmp/shots` draws the same screens larger, to look at them there, and
+`--text-scale 1.3` with larger text. Each picture of the client is a real frame of it, driven the
+way a person would drive it (keys and buttons, not the scenes' insides);
+history-2022-09-ukraine.png is `wargame render` of the history save, and report.png the escalation
+section of its `wargame report`, as headless Chromium shows it (where `chromium` is on PATH).
 """
 
 from __future__ import annotations
@@ -95,17 +98,59 @@ def shoot_umpire(app: App, rs) -> None:
     shoot(app, "umpire")
 
 
+def shoot_history(size: tuple[int, int]) -> None:
+    """`wargame render saves/history-2022-2024.wgsave --turn 8 --as ukraine`: September 2022."""
+    from wargame.client import render_game_screen
+
+    surface = render_game_screen(load_save(saves_home() / "history-2022-2024.wgsave"), 8, "ukraine", size)
+    pygame.image.save(surface, str(OUT / "history-2022-09-ukraine.png"))
+    print("wrote", OUT / "history-2022-09-ukraine.png")
+
+
+def shoot_report(size: tuple[int, int]) -> None:
+    """The escalation section of `wargame report saves/history-2022-2024.wgsave`, as headless
+    Chromium shows it (skipped, with a line, where there is no Chromium)."""
+    import shutil
+    import subprocess
+
+    from wargame.report import make_report
+
+    browser = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+    if browser is None:
+        print("skipped report.png: no chromium on PATH")
+        return
+    work = Path(tempfile.mkdtemp())
+    make_report(saves_home() / "history-2022-2024.wgsave", work / "report", None, map_size=size)
+    html = (work / "report" / "report.html").read_text(encoding="utf-8")
+    # the page's head and styles, then the escalation section alone (up to the next section)
+    head = html[: html.index("<main>") + len("<main>")]
+    _, _, rest = html.partition('<h2 id="escalation"')
+    section, _, _ = rest.partition("<h2 id=")
+    top = ("<style>main, body { margin-top: 0 !important; padding-top: 0 !important }"
+           " #escalation { margin-top: 14px !important }</style>")
+    page = head.replace("</head>", top + "</head>") + '<h2 id="escalation"' + section + "</main></body></html>"
+    (work / "escalation.html").write_text(page, encoding="utf-8")
+    out = OUT / "report.png"
+    subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    f"--user-data-dir={work / 'profile'}", "--hide-scrollbars", f"--window-size={size[0]},{size[1]}",
+                    f"--screenshot={out}", (work / "escalation.html").as_uri()],
+                   check=True, capture_output=True, timeout=120)
+    print("wrote", out)
+
+
 def main(argv: list[str] | None = None) -> int:
     global OUT
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", default=f"{SIZE[0]}x{SIZE[1]}", help="WIDTHxHEIGHT (default 1366x768)")
     parser.add_argument("--out", type=Path, default=OUT, help="the folder to write into (default docs/images)")
+    parser.add_argument("--text-scale", type=float, default=1.0, help="the client's text scale (default 1.0)")
     args = parser.parse_args(argv)
     size = tuple(int(n) for n in args.size.lower().split("x"))
     OUT = args.out
     OUT.mkdir(parents=True, exist_ok=True)
     saves = Path(tempfile.mkdtemp())
-    app = App(size, saves_dir=saves_home())
+    app = App(size, saves_dir=saves_home(), text_scale=args.text_scale)
     app.switch(MenuScene(app))
     shoot(app, "menu")
 
@@ -139,6 +184,8 @@ def main(argv: list[str] | None = None) -> int:
     session.play_bots()
     app.switch(GameOverScene(app, session))
     shoot(app, "gameover")
+    shoot_history(size)
+    shoot_report(size)
     pygame.quit()
     return 0
 

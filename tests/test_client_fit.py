@@ -187,6 +187,27 @@ def briefing(app, seat="russia"):
     assert isinstance(app.scene, BriefingScene)
 
 
+def umpire_desk(app, section="crossings"):
+    """The umpire's desk at the first red-line crossing of a game of bots, on a section's tab."""
+    from wargame.client.session import TURN_START
+
+    rs = load_ruleset("default")
+    game, events = SavedGame.new(rs, seed=0, seats={f: "doctrine" for f in rs.factions} | {"umpire": "human"})
+    session = Session.start(game, events)
+    for _ in range(12):  # release each turn's desk until a crossing holds the bots
+        session.play_bots()
+        if session.checkpoint() != TURN_START:
+            break
+        session.release()
+    assert session.unreviewed(), "no crossing in twelve turns"
+    app.switch(GameScene(app, session))
+    app.pump()
+    if section != "crossings":
+        app.scene.umpire_panel.show(section)
+        app.pump()
+    return app.scene
+
+
 SCREENS = {
     "menu": lambda app: app.switch(MenuScene(app)),
     "resume": resume_dialog,
@@ -201,6 +222,10 @@ SCREENS = {
     "help_endings": lambda app: help_screen(app, "Endings and payoffs"),
     "briefing": briefing,
     "briefing_ukraine": lambda app: briefing(app, "ukraine"),
+    "umpire": umpire_desk,
+    "umpire_free": lambda app: umpire_desk(app, "free"),
+    "umpire_injects": lambda app: umpire_desk(app, "injects"),
+    "umpire_adjust": lambda app: umpire_desk(app, "adjust"),
     "saves": save_manager,
     "saves_rename": save_manager_rename,
     "saves_delete": lambda app: (save_manager(app), app.pump(), app.scene.ask_delete()),
@@ -234,5 +259,30 @@ def test_the_ladder_and_red_lines_fit_their_rows(size, scale, tmp_path):
             assert box.inflate(2, 2).contains(text), (text, box)
         rects = [t for t, _ in texts]
         assert not [(a, b) for i, a in enumerate(rects) for b in rects[i + 1:] if a.colliderect(b)]
+    finally:
+        pygame.display.quit()
+
+
+@pytest.mark.parametrize("size,scale", SIZES, ids=[f"{w}x{h}@{s}" for (w, h), s in SIZES])
+def test_the_umpire_desk_gives_the_map_the_most_room(size, scale, tmp_path):
+    """The map is the umpire's largest panel, a third of the window or more at the default text,
+    and wider than the desk: the facilitator follows the front while adjudicating."""
+    app = App(size, saves_dir=tmp_path, window=False, text_scale=scale)
+    try:
+        scene = umpire_desk(app)
+        L = scene.layout
+        area = size[0] * size[1]
+        share = L["map"].width * L["map"].height / area
+        # at the default text a third of the window; larger text needs taller desk rows
+        assert share >= (1 / 3 if scale == 1.0 else 0.22), f"the map has {share:.0%} of the window"
+        if scale == 1.0:
+            others = ("dashboard", "log", "orders", "track")
+            assert all(L["map"].width * L["map"].height > L[k].width * L[k].height for k in others)
+        assert L["map"].width > L["orders"].width and L["map"].width > size[0] * 0.7
+        window = app.screen.get_rect()
+        for a in ("map", "orders", "dashboard", "log", "track"):  # the panels tile the window
+            assert window.contains(L[a])
+            for b in ("map", "orders", "dashboard", "log", "track"):
+                assert a == b or not L[a].colliderect(L[b]), (a, b)
     finally:
         pygame.display.quit()

@@ -11,6 +11,7 @@ import pygame
 import pytest
 from attrs import evolve
 
+from wargame.client import palette as P
 from wargame.client.app import App
 from wargame.client.board import Board
 from wargame.client.scenes.game import GameScene
@@ -46,25 +47,72 @@ def quit_pygame():
     pygame.display.quit()
 
 
+GAP = 2  # pixels between two drawn texts (halos included); closer, two names read as one
+
+
+def overlaps(labels) -> list[tuple[str, str]]:
+    """Every pair of drawn texts (region names, each line apart, strength chips, city names)
+    whose inked boxes come closer than GAP pixels: touching names count as an overlap."""
+    return [(a, b) for (a, ra), (b, rb) in itertools.combinations(labels, 2)
+            if ra.inflate(GAP, GAP).colliderect(rb.inflate(GAP, GAP))]
+
+
 @pytest.mark.parametrize("size,scale", SIZES, ids=[f"{w}x{h}@{s}" for (w, h), s in SIZES])
 def test_no_name_is_drawn_over_another(size, scale, tmp_path, quit_pygame):
     app, scene = busy_game_screen(size, scale, tmp_path)
-    labels = scene.board.map.placed_labels
+    m = scene.board.map
+    labels = m.placed_labels
     assert len(labels) >= 30, "most regions and cities are named"
-    clashes = [(a[0], b[0]) for a, b in itertools.combinations(labels, 2) if a[1].colliderect(b[1])]
-    assert clashes == []
-    legend = scene.board.map._legend()[0]
+    assert overlaps(labels) == []
+    frame = m.frame
+    assert all(frame.contains(rect) for _, rect in labels), "a name runs off the map"
+    legend = m._legend()[0]
     assert all(not legend.colliderect(rect) for _, rect in labels)
+    for r in scene.rs.regions.values():  # no name over a city's marker
+        for c in r.city:
+            x, y = m.ipoint(c.lon, c.lat)
+            rad = 6 if c.major else 4
+            marker = pygame.Rect(x - rad, y - rad, 2 * rad + 1, 2 * rad + 1)
+            assert not [t for t, rect in labels if rect.colliderect(marker)], f"a name over {c.name}'s marker"
     if size == (1366, 768) and scale == 1.5:
         # the smallest screen at the largest text: one zoom step in names every major city
         scene.board.zoom(scene.layout["map"], 1.25)
         scene.board.draw_map(app.screen, scene.layout["map"])
         labels = scene.board.map.placed_labels
-        assert not [1 for a, b in itertools.combinations(labels, 2) if a[1].colliderect(b[1])]
+        assert overlaps(labels) == []
     names = {text for text, _ in labels}
     rs = scene.rs
     for c in (c for r in rs.regions.values() for c in r.city if c.major):
         assert c.name in names, f"{c.name} is a major city"  # its own name or its region's
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1920, 1080)])
+def test_the_outlines_of_an_orders_targets_leave_the_names_readable(size, tmp_path, quit_pygame):
+    """Picking a strike outlines its targets over the map; the names on the map stay as drawn."""
+    app, scene = busy_game_screen(size, 1.0, tmp_path)
+    rect = scene.layout["map"]
+    board = scene.board
+    plain = app.screen.copy()
+    board.draw_map(plain, rect)
+    targets = [rid for rid, r in scene.rs.regions.items() if r.country in ("ukraine", "russia")]
+    outlined = app.screen.copy()
+    board.draw_map(outlined, rect, targets=targets, chosen=targets[:3], hover=targets[0])
+    changed = sum(1 for x in range(rect.x, rect.right, 3) for y in range(rect.y, rect.bottom, 3)
+                  if plain.get_at((x, y)) != outlined.get_at((x, y)))
+    assert changed > 500, "no outlines drawn"
+    # the letters and their halos (pixels of exactly the text's colours) are what must stay
+    ink = {tuple(P.TEXT), tuple(P.HALO)}
+    hidden, letters = [], 0
+    for text, r in board.map.placed_labels:
+        box = r.move(rect.topleft)
+        pixels = [(x, y) for x in range(box.x, box.right) for y in range(box.y, box.bottom)
+                  if tuple(plain.get_at((x, y)))[:3] in ink]
+        letters += len(pixels)
+        # (an outline's colour is far from the text's; the blend at a letter's edge moves a few levels)
+        if any(max(abs(a - b) for a, b in zip(plain.get_at(p)[:3], outlined.get_at(p)[:3])) > 40 for p in pixels):
+            hidden.append(text)
+    assert letters > 1000
+    assert hidden == [], "outlines drawn over these names"
 
 
 def test_the_map_opens_on_the_theatre_and_zooms_out_to_the_whole_map():

@@ -11,7 +11,6 @@ import pytest
 
 from wargame.client import app as app_module, palette
 from wargame.client.app import App
-from wargame.client.scenes import game as game_scenes
 from wargame.client.scenes.menu import MenuScene
 from wargame.client.scenes.replay import PLAY_STEP_S, ReplayScene
 from wargame.client.text import esc
@@ -309,7 +308,7 @@ def test_resize_and_text_scale_keep_turn_and_perspective(app, viewer):
         assert app.screen.get_rect().contains(viewer.rects[name]), name
 
 
-class FakeGameScene(game_scenes.Scene):
+class FakeGameScene(app_module.Scene):
     """Stands in for the game screen (tested elsewhere): records the session it was given."""
 
     def __init__(self, app, session, *, resumed=False):

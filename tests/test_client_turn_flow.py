@@ -13,6 +13,7 @@ import random
 
 import pygame
 import pytest
+from pygame_gui.elements import UIButton
 
 from test_client_game import new_session, play_screen, press, widget_texts
 from wargame.bots import make_bots
@@ -118,6 +119,56 @@ def test_one_person_against_bots_goes_on_without_a_results_screen(app, rs, tmp_p
     assert "Results of turn 2" in widget_texts(app)
     press(app, pygame.K_RETURN)
     assert app.scene is scene and session.state.turn == 3
+
+
+def hover_tip(app, button, monkeypatch) -> str:
+    """The hover text pygame_gui draws after the pointer rests on `button` (a real motion event;
+    pygame_gui asks SDL where the pointer is, and the dummy driver has no pointer to move)."""
+    from pygame_gui.elements import UITooltip
+
+    monkeypatch.setattr(pygame.mouse, "get_pos", lambda: button.rect.center)
+    pygame.event.post(pygame.event.Event(pygame.MOUSEMOTION, pos=button.rect.center, rel=(1, 1),
+                                         buttons=(0, 0, 0), touch=False))
+    app.pump()
+    for _ in range(3):  # the tooltip waits for the pointer to rest
+        app.pump(1.0)
+    tips = [e for e in app.manager.get_sprite_group().sprites() if isinstance(e, UITooltip)]
+    assert len(tips) == 1, "no hover box over the button"
+    return tips[0].text_block.html_text
+
+
+def continue_button(app):
+    return next(e for e in app.manager.get_sprite_group().sprites()
+                if isinstance(e, UIButton) and e.text.endswith("[Enter]"))
+
+
+def test_continue_after_r_says_it_goes_back_to_the_game(app, rs, tmp_path, monkeypatch):
+    """From R in mid-turn, the results' button goes back to the game screen and its hover text
+    says so; after a turn resolves it goes on with the game and says that."""
+    session = new_session(rs, tmp_path, humans=("ukraine", "nato_hawk"), seed=4)
+    app.switch(GameScene(app, session))
+    app.pump()
+    while not isinstance(app.scene, TurnResultsScene):  # the first turn, handed in by keys
+        scene = play_screen(app)
+        if scene.phase == "orders":
+            press(app, pygame.K_f)
+            press(app, pygame.K_RETURN)  # yes, no orders
+        elif scene.phase == "consensus":
+            press(app, pygame.K_a)
+        else:
+            press(app, pygame.K_0)
+    after_turn = hover_tip(app, continue_button(app), monkeypatch).lower()
+    assert "go on" in after_turn and "back to the game" not in after_turn
+    press(app, pygame.K_RETURN)
+    scene = play_screen(app)
+    press(app, pygame.K_r)
+    assert isinstance(app.scene, TurnResultsScene) and app.scene.then is scene
+    button = continue_button(app)
+    tip = hover_tip(app, button, monkeypatch).lower()
+    assert "back to the game" in tip and "next seat" not in tip and "go on" not in tip
+    assert "back to the game" in button.text.lower()
+    press(app, pygame.K_RETURN)
+    assert app.scene is scene and session.game.turns == 1
 
 
 def test_an_umpire_with_bots_still_shows_the_room_the_results(app, rs, tmp_path):

@@ -79,12 +79,20 @@ def pump_until(app, cond, timeout=20.0):
         time.sleep(0.01)
 
 
+def read_briefing(app):
+    """Enter on the seat's briefing, which comes before its first turn; back to the game screen."""
+    assert isinstance(app.scene, scene_class("briefing")), type(app.scene).__name__
+    press(app, pygame.K_RETURN)
+    assert isinstance(app.scene, NetGameScene)
+
+
 def test_a_seat_plays_two_turns_over_the_network_through_the_game_screen(live, window, rs):
     url, room, codes, stop = live
     start_bots(url, codes, ("russia", "nato_hawk", "nato_cautious"), stop)
     session = NetSession(connect(url, codes["ukraine"], state=True, ruleset=True))
     window.switch(NetGameScene(window, session))
     window.pump()
+    read_briefing(window)
     results_seen = 0
     while room.state.turn <= 2 and room.state.outcome is None:
         pump_until(window, lambda: isinstance(window.scene, TurnResultsScene)
@@ -155,6 +163,7 @@ def test_another_seats_move_keeps_the_widgets_of_a_seat_that_is_choosing(live, w
     window.switch(NetGameScene(window, session))
     window.pump()
     window.pump()
+    read_briefing(window)
     scene = window.scene
     assert scene.acting and scene.phase == "orders"
     entry = scene.argument_entry
@@ -166,14 +175,26 @@ def test_another_seats_move_keeps_the_widgets_of_a_seat_that_is_choosing(live, w
     session.client.close()
 
 
-def test_a_networked_seat_reads_its_briefing_with_b(live, window, rs):
+def test_a_networked_seat_reads_its_briefing_first_and_again_with_b(live, window, rs):
     url, room, codes, stop = live
     session = NetSession(connect(url, codes["ukraine"], state=True, ruleset=True))
     window.switch(NetGameScene(window, session))
-    window.pump()
-    window.pump()
     scene = window.scene
-    assert isinstance(scene, NetGameScene) and scene.acting
+    window.pump()
+    window.pump()
+    # before its first turn the seat reads its briefing, as a hot seat does
+    briefing = window.scene
+    assert isinstance(briefing, scene_class("briefing")) and not briefing.again
+    text = widget_texts(window)
+    assert "Briefing for Ukraine" in text and "Start my turn" in text
+    sane(window.screen)
+    press(window, pygame.K_RETURN)
+    assert window.scene is scene and scene.acting and scene.phase == "orders"
+    with connect(url, codes["russia"]) as russia:  # the game moves on: the briefing does not come back
+        russia.send(EndOrders("russia"))
+    pump_until(window, lambda: session.client.seq == 1)
+    window.pump()
+    assert window.scene is scene
     press(window, pygame.K_b)
     briefing = window.scene
     assert isinstance(briefing, scene_class("briefing")) and briefing.again
@@ -182,6 +203,18 @@ def test_a_networked_seat_reads_its_briefing_with_b(live, window, rs):
     press(window, pygame.K_ESCAPE)
     assert window.scene is scene
     session.client.close()
+
+
+def test_the_projector_and_the_umpire_get_no_briefing(live, window, rs):
+    url, room, codes, stop = live
+    for seat in ("public", "umpire"):
+        session = NetSession(connect(url, codes[seat], state=True, ruleset=True))
+        window.switch(NetGameScene(window, session))
+        scene = window.scene
+        window.pump()
+        window.pump()
+        assert window.scene is scene, type(window.scene).__name__
+        session.client.close()
 
 
 def test_the_game_screen_gets_back_to_a_restarted_server(rs, tmp_path, window):
@@ -209,6 +242,7 @@ def test_the_game_screen_gets_back_to_a_restarted_server(rs, tmp_path, window):
     session = NetSession(connect(url, codes["ukraine"], state=True, ruleset=True))
     window.switch(NetGameScene(window, session))
     window.pump()
+    read_briefing(window)
     with connect(url, codes["russia"]) as russia:
         russia.send(EndOrders("russia"))
     pump_until(window, lambda: session.client.seq == 1)

@@ -198,6 +198,7 @@ def test_the_game_screen_sends_its_picks_as_the_draft_and_gets_them_back(rs, tmp
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     import pygame
 
+    from test_client_game import press
     from test_net_gameover import RoomClient
     from wargame.client.app import App
     from wargame.client.net_session import NetSession
@@ -210,7 +211,8 @@ def test_the_game_screen_sends_its_picks_as_the_draft_and_gets_them_back(rs, tmp
         scene = NetGameScene(app, NetSession(RoomClient(room, "nato_hawk")))
         app.switch(scene)
         app.pump()
-        assert scene.acting and scene.picks == []
+        press(app, pygame.K_RETURN)  # the seat's briefing comes before its first turn
+        assert app.scene is scene and scene.acting and scene.picks == []
         scene.picks.extend(picks)
         app.pump()
         assert room.draft("nato_hawk") == picks
@@ -221,7 +223,8 @@ def test_the_game_screen_sends_its_picks_as_the_draft_and_gets_them_back(rs, tmp
         scene = NetGameScene(app, NetSession(RoomClient(room, "nato_hawk")))
         app.switch(scene)
         app.pump()
-        assert scene.picks == picks[:-1]
+        press(app, pygame.K_RETURN)  # its briefing again: the game has not had its first turn
+        assert app.scene is scene and scene.picks == picks[:-1]
     finally:
         pygame.display.quit()
 

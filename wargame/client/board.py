@@ -41,6 +41,25 @@ def game_layout(size: tuple[int, int], scale: float) -> dict[str, pygame.Rect]:
     }
 
 
+def umpire_layout(size: tuple[int, int], scale: float, desk_h: int) -> dict[str, pygame.Rect]:
+    """The umpire's desk: the map across the left and middle columns, the desk under it with
+    the dashboard and log (every side's figures, the news) beside the desk, the track at the
+    right. `desk_h` is the desk's height in pixels; the map keeps 240 (at 1280x800) or more."""
+    w, h = size
+    L = game_layout(size, scale)
+    title_h, side_w, track_w = L["title"].height, L["dashboard"].width, L["track"].width
+    desk_h = max(min(desk_h, h - title_h - round(240 * scale)), 0)
+    top = h - desk_h
+    half = desk_h // 2
+    L.update({
+        "map": pygame.Rect(0, title_h, w - track_w, top - title_h),
+        "dashboard": pygame.Rect(0, top, side_w, half),
+        "log": pygame.Rect(0, top + half, side_w, desk_h - half),
+        "orders": pygame.Rect(side_w, top, w - track_w - side_w, desk_h),
+    })
+    return L
+
+
 MAX_ZOOM = 6.0  # the closest view shows a sixth of the theatre's width
 ZOOM_STEP = 1.25
 
@@ -88,12 +107,15 @@ class Board:
         surface.blit(self._map_cache[1], rect)
         # outlines are drawn in the cached picture's coordinates, shifted onto the screen
         layer = surface.subsurface(rect)
+        targets, chosen = tuple(targets), tuple(chosen)
         for rid in targets:
             self.map.outline(layer, rid, P.OI_SKY_BLUE, 2)
         for rid in chosen:
             self.map.outline(layer, rid, P.OI_YELLOW, 3)
         if hover is not None and hover in self.map.polys:
             self.map.outline(layer, hover)
+        if targets or chosen or hover in self.map.polys:  # names stay readable over the outlines
+            layer.blits(self.map.label_blits, doreturn=False)
 
     def region_at(self, rect: pygame.Rect, pos: tuple[int, int]) -> str | None:
         if not rect.collidepoint(pos):

@@ -27,7 +27,7 @@ from ..engine.umpire import describe_umpire_input
 from ..persist import EXTENSION, SaveError
 from . import describe as D, palette as P
 from .app import Scene
-from .board import ZOOM_STEP, Board, game_layout, seat_name
+from .board import ZOOM_STEP, Board, game_layout, seat_name, umpire_layout
 from .confirm import Confirm
 from .glossary import line_tip, rung_tip
 from .hoverbox import draw_tip
@@ -41,9 +41,11 @@ from .wording import refusal_short, refusal_text
 NOTICE_SECONDS = 8.0  # how long a one-line notice stays over the map
 HELP_TIP = "The glossary: rungs, red lines, credibility, resolve, phases, payoffs."
 ARGUMENT_LIMIT = 200  # a player's argument is one line, as in a matrix game
-# the orders panel (with its argument line) and the umpire's desk take room from the map (at 1280x800)
+# the orders panel (with its argument line) and the umpire's desk take room from the map (at 1280x800);
+# the desk sits under a map as wide as the left and middle columns (board.umpire_layout)
 ORDERS_PANEL_H = 350
-UMPIRE_PANEL_H = 450
+UMPIRE_PANEL_H = 380
+UMPIRE_PANEL_TEXT_H = 330  # the desk's height for its text (grows with the text scale)
 
 
 class GameScreen(Scene):
@@ -99,6 +101,20 @@ class GameScreen(Scene):
         screen next. The hot-seat and networked scenes differ here."""
         raise NotImplementedError
 
+    def needs_briefing(self) -> bool:
+        """A person at a faction's seat who has not read the briefing, before the first turn ends."""
+        s, seat = self.session, self.seat
+        return (seat is not None and seat in self.rs.factions and self.is_person(seat)
+                and seat not in s.briefed and s.game.turns == 0)
+
+    def is_person(self, seat: str) -> bool:
+        """Whether a person plays `seat` at this screen (not a bot)."""
+        return self.session.is_human(seat)
+
+    def seat_screen(self) -> Scene:
+        """What the seat sees first once it has the screen: its briefing, if due, else this screen."""
+        return self.app.make("briefing", self) if self.needs_briefing() else self
+
     def show_briefing(self) -> None:
         if self.seat in self.rs.factions:
             self.app.open("briefing", self, again=True)
@@ -135,7 +151,9 @@ class GameScreen(Scene):
         self.board.set_scale(self.app.ui_scale)
         self.layout = game_layout(self.app.size, self.app.px(100) / 100)
         if self.seat == UMPIRE:
-            self._grow_panel(UMPIRE_PANEL_H)
+            # the desk's rows grow with the text: at a large text scale it takes more of the map
+            desk_h = max(self.app.px(UMPIRE_PANEL_H), self.app.tx(UMPIRE_PANEL_TEXT_H))
+            self.layout = umpire_layout(self.app.size, self.app.px(100) / 100, desk_h)
         elif self.phase == "orders":
             self._grow_panel(ORDERS_PANEL_H)
         L, m, px = self.layout, self.manager, self.app.px
@@ -545,7 +563,7 @@ class GameScreen(Scene):
         """The last resolved turn's results again (public only); Continue comes back here."""
 
         if self.session.game.turns >= 1:
-            self.app.open("results", self.session, self.session.game.turns, then=self)
+            self.app.open("results", self.session, self.session.game.turns, then=self, again=True)
 
     def show_help(self) -> None:
         self.app.open("help", self.rs, back=self)

@@ -104,6 +104,28 @@ def fit_text(text: str, size: int, width: int) -> str:
     return text.rstrip() + "..."
 
 
+# A label: its picture and each drawn text in it, (text, its inked rect in the picture).
+Label = tuple[pygame.Surface, list[tuple[str, pygame.Rect]]]
+
+# The least space between two drawn texts (their halos included): closer, names run into each other.
+LABEL_GAP = 2
+
+
+def _single(text: str, img: pygame.Surface) -> Label:
+    return img, [(text, img.get_bounding_rect())]
+
+
+def _ink(parts: list[tuple[str, pygame.Rect]]) -> pygame.Rect:
+    """The box around a label's drawn texts."""
+    return parts[0][1].unionall([r for _, r in parts[1:]])
+
+
+def _spaced(rect: pygame.Rect) -> pygame.Rect:
+    """A drawn text's rect grown by half the gap each way: two of these collide when the texts
+    are closer than LABEL_GAP."""
+    return rect.inflate(LABEL_GAP, LABEL_GAP)
+
+
 # ---------------------------------------------------------------- geometry
 
 def point_in_polygon(x: float, y: float, poly: Sequence[Point]) -> bool:
@@ -351,13 +373,14 @@ class MapView:
         stripes.blit(mask, (0, 0), special_flags=pygame.BLEND_RGBA_MIN)
         surface.blit(stripes, (x0, y0))
 
-    def _region_label(self, rid: str, view: dict[str, Any], chips: bool = True) -> pygame.Surface:
-        """A region's name (on two lines if it is wider than the region) and strength chips."""
+    def _region_label(self, rid: str, view: dict[str, Any], chips: bool = True) -> Label:
+        """A region's name (on two lines if it is wider than the region) and strength chips: the
+        picture and each drawn part's text and inked rect in it (the lines kept apart by LABEL_GAP)."""
         r = self.rs.regions[rid]
         if r.country == "sea":
-            return render_text(r.name, self.fs(19), P.TEXT_MUTED, None, italic=True)
+            return _single(r.name, render_text(r.name, self.fs(19), P.TEXT_MUTED, None, italic=True))
         if r.country not in _WAR_COUNTRIES:
-            return render_text(r.name.upper(), self.fs(17), P.TEXT_MUTED, P.HALO)
+            return _single(r.name, render_text(r.name.upper(), self.fs(17), P.TEXT_MUTED, P.HALO))
         x0, _, x1, _ = self.bboxes[rid]
         room = (x1 - x0) * 0.8
         lines = [r.name]
@@ -368,34 +391,46 @@ class MapView:
                     lines = [head + ("-" if sep == "-" else ""), tail]
                     break
         size = self.fs(17) if max(font(self.fs(17)).size(line)[0] for line in lines) <= room else self.fs(15)
-        imgs = [render_text(line, size, P.TEXT, P.HALO) for line in lines]
+        parts = [(line, render_text(line, size, P.TEXT, P.HALO)) for line in lines]
         chip_img = self._strength_chips(view["regions"].get(rid, {})) if chips else None
         if chip_img is not None:
-            imgs.append(chip_img)
-        w = max(i.get_width() for i in imgs)
-        h = sum(i.get_height() for i in imgs) - 3 * (len(lines) - 1) + (1 if chip_img else 0)
+            parts.append((f"({r.name} strengths)", chip_img))
+        inks = [img.get_bounding_rect() for _, img in parts]
+        w = max(ink.width for ink in inks)
+        h = sum(ink.height for ink in inks) + LABEL_GAP * (len(inks) - 1)
         out = pygame.Surface((w, h), pygame.SRCALPHA)
-        y = 0
-        for i, img in enumerate(imgs):
-            out.blit(img, ((w - img.get_width()) // 2, y))
-            y += img.get_height() - (3 if i < len(lines) - 1 else -1)
-        return out
+        placed, y = [], 0
+        for (text, img), ink in zip(parts, inks):
+            x = (w - ink.width) // 2
+            out.blit(img, (x - ink.x, y - ink.y))
+            placed.append((text, pygame.Rect(x, y, ink.width, ink.height)))
+            y += ink.height + LABEL_GAP
+        return out, placed
 
     def _draw_labels(self, surface: pygame.Surface, view: dict[str, Any]) -> None:
+        """City markers, then names laid out so that no drawn text comes within LABEL_GAP of
+        another, of a city marker or of the legend: major cities' names first, then the regions'
+        (those with a major city first, then the small ones, which have the fewest good spots),
+        then the other cities' where they fit. A name with no clear spot is left out (a region
+        keeps its strength chips where they fit); zooming in makes room, the hover box names
+        the region meanwhile."""
         rs = self.rs
-        taken: list[pygame.Rect] = []   # labels and city dots
-        # (text, rect) of every name drawn, for the legibility tests
+        taken: list[pygame.Rect] = []   # drawn texts (grown by half the gap), city markers, the legend
+        # (text, inked rect) of every text drawn, and (picture, where) of every label blitted:
+        # the legibility tests read the first, the board draws the second again over outlines
         self.placed_labels: list[tuple[str, pygame.Rect]] = []
+        self.label_blits: list[tuple[pygame.Surface, tuple[int, int]]] = []
         if self.show_legend:  # names keep clear of the legend drawn over them
             taken.append(self._legend()[0])
         front: list[pygame.Rect] = []   # samples along the front line
+        frame = self.frame
 
         def overlap(r: pygame.Rect, rects: list[pygame.Rect] | None = None) -> int:
             rects = taken if rects is None else rects
             total = 0
             for i in r.collidelistall(rects):  # found in C; only the few hits are measured
                 c = r.clip(rects[i])
-                total += c.width * c.height
+                total += max(1, c.width * c.height)
             return total
 
         # City dots first, so that names keep off them.
@@ -424,31 +459,42 @@ class MapView:
                 pygame.draw.circle(surface, P.CITY_EDGE, (x, y), rad)
                 pygame.draw.circle(surface, P.CITY_FILL, (x, y), rad - 1)
 
+        def put(label: Label, ink: pygame.Rect) -> None:
+            """Blit a label whose inked box goes at `ink`, and keep its texts' rects."""
+            img, parts = label
+            box = _ink(parts)
+            at = (ink.x - box.x, ink.y - box.y)
+            surface.blit(img, at)
+            self.label_blits.append((img, at))
+            for text, rect in parts:
+                drawn = rect.move(at)
+                taken.append(_spaced(drawn))
+                self.placed_labels.append((text, drawn))
+
         def name_city(x: int, y: int, rad: int, c, rid: str, *, even_if_region_named: bool = False) -> None:
             """A city's name beside its dot where it is clear of the rest; a name equal to its
             region's name is the region's label."""
             if c.name == rs.regions[rid].name and not even_if_region_named:
                 return
-            img = render_text(c.name, self.fs(16 if c.major else 14), P.TEXT, P.HALO)
-            w, h = img.get_size()
+            label = _single(c.name, render_text(c.name, self.fs(16 if c.major else 14), P.TEXT, P.HALO))
+            w, h = _ink(label[1]).size
+            g = LABEL_GAP
             own = pygame.Rect(x - rad, y - rad, 2 * rad + 1, 2 * rad + 1)
-            candidates = [
-                pygame.Rect(x + rad + 2, y - h // 2, w, h),
-                pygame.Rect(x - rad - 2 - w, y - h // 2, w, h),
-                pygame.Rect(x - w // 2, y - rad - h, w, h),
-                pygame.Rect(x - w // 2, y + rad, w, h),
-                pygame.Rect(x + rad, y - rad - h + 2, w, h),
-                pygame.Rect(x + rad, y + rad - 2, w, h),
-                pygame.Rect(x - rad - w, y - rad - h + 2, w, h),
-                pygame.Rect(x - rad - w, y + rad - 2, w, h),
+            candidates = [  # right, left, above, below, then the four corners
+                pygame.Rect(x + rad + 1 + g, y - h // 2, w, h),
+                pygame.Rect(x - rad - g - w, y - h // 2, w, h),
+                pygame.Rect(x - w // 2, y - rad - g - h, w, h),
+                pygame.Rect(x - w // 2, y + rad + 1 + g, w, h),
+                pygame.Rect(x + rad, y - rad - g - h + 2, w, h),
+                pygame.Rect(x + rad, y + rad + g - 1, w, h),
+                pygame.Rect(x - rad - w, y - rad - g - h + 2, w, h),
+                pygame.Rect(x - rad - w, y + rad + g - 1, w, h),
             ]
             others = [t for t in taken if t != own]
             spot = next((cand for cand in candidates
-                         if cand.collidelist(others) < 0 and self.frame.contains(cand)), None)
+                         if _spaced(cand).collidelist(others) < 0 and frame.contains(cand)), None)
             if spot is not None:  # a name with no clear spot waits for a closer zoom
-                surface.blit(img, spot)
-                taken.append(spot)
-                self.placed_labels.append((c.name, spot))
+                put(label, spot)
 
         # Region labels near the ruleset's label point: the first nearby spot that stays in
         # the region and clear of other labels and the front, else the least bad one.
@@ -461,16 +507,19 @@ class MapView:
                    (-14, -12), (14, -12), (-14, 12), (14, 12), (0, -30), (0, 30),
                    (-26, 0), (26, 0), (-26, -10), (26, -10), (-26, 10), (26, 10))
 
-        def place(img: pygame.Surface, x: int, y: int, poly) -> tuple[int, pygame.Rect]:
-            """The best spot near (x, y): (how much it covers other labels, the rect)."""
+        def place(label: Label, x: int, y: int, poly) -> tuple[int, pygame.Rect]:
+            """The best spot near (x, y) for the label's inked box: (how much it covers other
+            labels, the rect)."""
+            box = _ink(label[1])
             best = None
             for dx, dy in offsets:
-                cand = img.get_rect(center=(x + dx, y + dy))
-                if not self.frame.contains(cand) and self.frame.colliderect(cand):
-                    cand.clamp_ip(self.frame)
-                inner = cand.inflate(-2, -2)
-                clash = overlap(inner)
-                score = 10 * clash + overlap(inner, front)
+                cand = pygame.Rect(0, 0, *box.size)
+                cand.center = (x + dx, y + dy)
+                if not frame.contains(cand) and frame.colliderect(cand):
+                    cand.clamp_ip(frame)
+                spaced = _spaced(cand)
+                clash = overlap(spaced) + (0 if frame.contains(cand) else 1)
+                score = 10 * clash + overlap(cand, front)
                 if not point_in_polygon(cand.centerx, cand.centery, poly):
                     score += 100_000
                 if best is None or score < best[0]:
@@ -483,15 +532,15 @@ class MapView:
         def label_region(rid: str) -> None:
             x, y = self.ipoint(*rs.regions[rid].label)
             poly = self.polys[rid]
-            img = self._region_label(rid, view)
-            clash, spot = place(img, x, y, poly)
+            label = self._region_label(rid, view)
+            clash, spot = place(label, x, y, poly)
             name = rs.regions[rid].name
             if clash and any(c.major and c.name == name for c in rs.regions[rid].city):
                 # a major city's name is kept; its strengths show when zoomed in or on hover
                 plain = self._region_label(rid, view, chips=False)
                 plain_clash, plain_spot = place(plain, x, y, poly)
                 if not plain_clash:
-                    img, clash, spot = plain, 0, plain_spot
+                    label, clash, spot = plain, 0, plain_spot
                 else:  # no room inside the region: the name goes beside the city's dot
                     for dx, dy, rad, c, city_rid in dots:
                         if city_rid == rid and c.major:
@@ -502,17 +551,12 @@ class MapView:
                 chips = self._strength_chips(view["regions"].get(rid, {}))
                 if chips is None:
                     return
-                img, name = chips, f"({name} strengths)"
-                clash, spot = place(img, x, y, poly)
+                label = _single(f"({name} strengths)", chips)
+                clash, spot = place(label, x, y, poly)
                 if clash:
                     return  # zooming in makes room; the hover box names the region meanwhile
-            surface.blit(img, spot)
-            taken.append(spot.inflate(-2, -2))
-            self.placed_labels.append((name, spot.inflate(-2, -2)))
+            put(label, spot)
 
-        # Major cities' names first (the cities decide the game), then the regions, those with
-        # a major city first, then small ones (they have the fewest good spots), then the other
-        # cities' names.
         for x, y, rad, c, rid in dots:
             if c.major:
                 name_city(x, y, rad, c, rid)

@@ -64,7 +64,8 @@ class UmpirePanel:
         self.scene, self.desk = scene, scene.desk
         self.session, self.rs = scene.session, scene.rs
         self.view = scene.view  # the umpire's view: everything but the RNG
-        self.m, self.px = scene.manager, scene.app.px
+        self.m, self.px, self.tx = scene.manager, scene.app.px, scene.app.tx
+        self.font = self.m.get_theme().get_font(["button"])  # to shorten texts that would not fit
         self.pad = self.px(8)
         self.menus: dict = {}  # drop-down -> function taking the chosen text
         self.field_menus: dict = {}  # field name ("kind", "what", "faction", ...) -> its drop-down
@@ -73,35 +74,54 @@ class UmpirePanel:
         self.w, self.h = rect.width, rect.height
         self._build()
 
+    def row(self, n: int) -> int:
+        """A row's height given at 1280x800: it grows with the window and with the text."""
+        return max(self.px(n), self.tx(n))
+
+    def fits(self, text: str, width: int) -> bool:
+        return self.font.size(text)[0] <= width - self.px(14)  # the button's own margins
+
     # --- layout ---------------------------------------------------------------------------------
     def _build(self) -> None:
         pad, px, m = self.pad, self.px, self.m
-        tab_h = px(30)
+        tab_h = self.row(30)
         n = len(SECTIONS)
         tw = (self.w - (n + 1) * pad) // n
         for i, (sid, label, key) in enumerate(SECTIONS):
-            btn = self.scene.button((pad + i * (tw + pad), pad, tw, tab_h), f"{label} [{pygame.key.name(key).upper()}]",
+            text = f"{label} [{pygame.key.name(key).upper()}]"
+            if not self.fits(text, tw):  # large text: the tab's name (the tooltip names the key)
+                text = label
+            btn = self.scene.button((pad + i * (tw + pad), pad, tw, tab_h), text,
                                     lambda s=sid: self.show(s), key=key, container=self.panel,
-                                    tooltip=_TAB_TIPS[sid])
+                                    tooltip=f"{_TAB_TIPS[sid]} Key: {pygame.key.name(key).upper()}.")
             if sid == self.desk.section:
                 btn.select()
         y = pad + tab_h + pad
         label_w = min(self.w // 3, round(158 * self.scene.app.ui_scale))  # follows the text size
-        UILabel(pygame.Rect(pad, y, label_w, px(32)), "Rationale (required):", m, container=self.panel)
-        self.rationale = self._entry((pad + label_w, y, self.w - 2 * pad - label_w, px(32)), "rationale",
+        UILabel(pygame.Rect(pad, y, label_w, self.row(32)), "Rationale (required):", m, container=self.panel)
+        self.rationale = self._entry((pad + label_w, y, self.w - 2 * pad - label_w, self.row(32)), "rationale",
                                      RATIONALE_LIMIT, "Why? (kept private unless you publish it)")
-        y += px(32) + pad
-        footer_h = px(36)
+        y += self.row(32) + pad
+        footer_h = self.row(36)
         body = pygame.Rect(pad, y, self.w - 2 * pad, self.h - y - footer_h - 2 * pad)
         getattr(self, f"_build_{self.desk.section}")(body)
         fy = self.h - footer_h - pad
-        rw = px(250)
+        bold = self.m.get_theme().get_font(["@primary"])  # the primary button's font, larger and bold
+        rw = max(px(250), bold.size("Release to players [F]")[0] + px(24))
         UILabel(pygame.Rect(pad, fy, self.w - 3 * pad - rw, footer_h), self._status(), m, container=self.panel,
                 object_id="@small")
         self.scene.button((self.w - pad - rw, fy, rw, footer_h), "Release to players [F]", self.scene.release_umpire,
                           key=pygame.K_f, container=self.panel, object_id="@primary",
                           tooltip="End the umpire's turn at the desk: the players (and bots) carry on. "
                                   "The desk opens again at the next turn or the next red-line crossing.")
+
+    def shortened(self, name: str, suffix: str, width: int) -> str:
+        """`name` + `suffix`, the name cut short with "..." until it fits a button `width` wide."""
+        if self.fits(name + suffix, width):
+            return name + suffix
+        while len(name) > 1 and not self.fits(name.rstrip() + "..." + suffix, width):
+            name = name[:-1]
+        return name.rstrip() + "..." + suffix
 
     def _status(self) -> str:
         v = self.view
@@ -130,7 +150,7 @@ class UmpirePanel:
         new faction has other stats, a new region other strengths."""
         x = body.x + self.px(200) + self.pad
         lines = ((x, y, body.right - x, fields[:1]),
-                 (body.x, y + self.px(32) + self.pad, body.width - right, fields[1:]))
+                 (body.x, y + self.row(32) + self.pad, body.width - right, fields[1:]))
         values = F.settle(fields, chosen)
         names = [f.name for f in fields]
         for fx, fy, width, line in lines:
@@ -145,13 +165,13 @@ class UmpirePanel:
                     chosen[f.name] = f.value_of(text)
                     for name in later:
                         chosen.pop(name, None)
-                self.field_menus[f.name] = self._menu((fx, fy, fw, self.px(32)), f.texts(),
+                self.field_menus[f.name] = self._menu((fx, fy, fw, self.row(32)), f.texts(),
                                                       f.text_of(values[f.name]), change)
                 fx += fw + self.pad
 
     # --- sections ---------------------------------------------------------------------------------
     def _build_injects(self, body: pygame.Rect) -> None:
-        px, m, pad = self.px, self.m, self.pad
+        m, pad = self.m, self.pad
         scen = self.rs.scenarios[self.view["scenario"]]
         injects = list(scen.injects)
         if not injects:
@@ -162,12 +182,20 @@ class UmpirePanel:
             self.desk.inject = injects[0].id
         inj = next(i for i in injects if i.id == self.desk.inject)
         list_w = body.width * 2 // 5
-        self.inject_names = {i.name: i.id for i in injects}
+        room = list_w - self.px(26)  # the scroll bar and the items' padding, less the margin fits() keeps
+        shown = {}
+        for i in injects:
+            name = self.shortened(i.name, "", room)
+            while name in shown:  # two shortened names alike
+                name += " "
+            shown[name] = i.id
+        self.inject_names = shown
+        current = next(name for name, iid in shown.items() if iid == inj.id)
         self.inject_list = UISelectionList(pygame.Rect(body.x, body.y, list_w, body.height), list(self.inject_names),
-                                           m, container=self.panel, default_selection=inj.name)
+                                           m, container=self.panel, default_selection=current)
         x = body.x + list_w + pad
         w = body.right - x
-        row_h = px(34)
+        row_h = self.row(34)
         scheduled = [s["turn"] for s in self.view["scheduled_injects"] if s["inject"] == inj.id]
         month_of = self.scene._month
         effects = "".join(f"<br>- {esc(F.ruleset_effect_text(self.rs, e))}" for e in inj.effects) or "<br>- none"
@@ -185,8 +213,10 @@ class UmpirePanel:
             return
         if self.desk.schedule_turn not in turns:
             self.desk.schedule_turn = turns[0]
-        texts = [f"turn {t}: {month_of(t)}" for t in turns]
         mw = w - 2 * (bw + pad)
+        texts = [f"turn {t}: {month_of(t)}" for t in turns]
+        if not all(self.fits(t, mw - self.px(30)) for t in texts):  # room for the arrow
+            texts = [month_of(t) for t in turns]
         self._menu((x + bw + pad, y, mw, row_h), texts, texts[turns.index(self.desk.schedule_turn)],
                    lambda t: setattr(self.desk, "schedule_turn", turns[texts.index(t)]), up=True)
         self.scene.button((x + bw + mw + 2 * pad, y, bw, row_h), "Schedule",
@@ -195,7 +225,7 @@ class UmpirePanel:
 
     def _build_free(self, body: pygame.Rect) -> None:
         px, m, pad, d = self.px, self.m, self.pad, self.desk
-        row = px(32)
+        row = self.row(32)
         name_w = body.width * 2 // 5
         self.name_entry = self._entry((body.x, body.y, name_w, row), "free_name", NAME_LIMIT, "Name of the event")
         self.description_entry = self._entry((body.x + name_w + pad, body.y, body.width - name_w - pad, row),
@@ -211,7 +241,7 @@ class UmpirePanel:
         self.scene.button((body.right - add_w, y, add_w, row), "Add effect", self.add_effect, container=self.panel,
                           tooltip="Add the effect chosen on these two lines to the inject (up to 20).")
         y += row + pad
-        row_h = px(34)
+        row_h = self.row(34)
         if d.effects:
             html = "<b>Effects</b><br>" + "<br>".join(f"{i + 1}. {esc(F.effect_text(self.rs, e))}"
                                                        for i, e in enumerate(d.effects))
@@ -228,13 +258,13 @@ class UmpirePanel:
 
     def _build_adjust(self, body: pygame.Rect) -> None:
         px, m, pad, d = self.px, self.m, self.pad, self.desk
-        row = px(32)
+        row = self.row(32)
         self.field_menus["what"] = self._menu((body.x, body.y, px(200), row), [t for t, _ in F.ADJUST_KINDS],
                                               dict((v, t) for t, v in F.ADJUST_KINDS)[d.adjust_what], self._set_adjust)
         fields = F.adjust_fields(self.rs, self.view, d.adjust_what, d.adjust_choice)
         self._form(body, body.y, fields, d.adjust_choice)
         y = body.y + 2 * (row + pad)
-        row_h = px(34)
+        row_h = self.row(34)
         new = F.adjust_input(self.rs, self.view, d.adjust_what, d.adjust_choice, "")
         after = (esc(describe_umpire_input(self.rs, new))
                  if F.adjust_changes(self.rs, self.view, d.adjust_what, d.adjust_choice)
@@ -248,8 +278,8 @@ class UmpirePanel:
                           container=self.panel)
 
     def _build_notes(self, body: pygame.Rect) -> None:
-        px, m, pad = self.px, self.m, self.pad
-        row_h = px(34)
+        m, pad = self.m, self.pad
+        row_h = self.row(34)
         notes = self.view["notes"]
         self.note_texts = {}
         for n in notes:
@@ -277,7 +307,7 @@ class UmpirePanel:
                           tooltip="Every seat sees the note from now on (in its log and on its dashboard).")
 
     def _build_crossings(self, body: pygame.Rect) -> None:
-        px, m, pad, rs = self.px, self.m, self.pad, self.rs
+        m, pad, rs = self.m, self.pad, self.rs
         waiting = self.session.unreviewed()
         if not waiting:
             UITextBox(f"<font color='{D.MUTED}'>No red-line crossing awaits the umpire. At a reaction checkpoint "
@@ -295,10 +325,9 @@ class UmpirePanel:
                 f"{esc(rs.cause_name(crossing.cause))}, {esc(crossing.kind)} crossing.<br>"
                 f"<b>Engine's P(respond): {crossing.probability:.0%}</b> · hidden resolve {seen['resolve']:.0%} · "
                 f"credibility {seen['credibility']:.0%} · severity {crossing.severity:.2f}")
-        html += (f"<br><font color='{D.MUTED}'>Decide it as the umpire (a response, or let it pass), or leave it "
-                 f"to the owner.{f' {len(waiting) - 1} more crossing(s) after this one.' if len(waiting) > 1 else ''}"
-                 f"</font>")
-        cols, bh = 2, px(34)
+        if len(waiting) > 1:  # what to do is on the buttons below; the status line counts them all
+            html += f"<br><font color='{D.MUTED}'>{len(waiting) - 1} more crossing(s) after this one.</font>"
+        cols, bh = 2, self.row(34)
         rows = (len(line.responses) + cols - 1) // cols + 1
         text_h = body.height - rows * (bh + pad)
         UITextBox(html, pygame.Rect(body.x, body.y, body.width, text_h), m, container=self.panel)
@@ -308,7 +337,7 @@ class UmpirePanel:
         for i, resp in enumerate(line.responses):
             ok = not (locked and resp.alliance)
             self.scene.button((body.x + (i % cols) * (bw + pad), y + (i // cols) * (bh + pad), bw, bh),
-                              f"{i + 1}. {resp.name} (rung {resp.rung})",
+                              self.shortened(f"{i + 1}. {resp.name}", f" (rung {resp.rung})", bw),
                               lambda r=resp.id: self.adjudicate(line.id, r), key=pygame.K_1 + i if i < 9 else None,
                               container=self.panel, enabled=ok,
                               tooltip=f"Adjudicate: {owner} answers so. {resp.description}")

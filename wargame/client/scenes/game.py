@@ -9,7 +9,7 @@ new to the game reads its briefing; a turn that has just resolved shows its resu
 
 from __future__ import annotations
 
-from ..app import Scene, register
+from ..app import register
 from ..game_screen import GameScreen
 from ..results import track_change
 
@@ -57,15 +57,3 @@ class GameScene(GameScreen):
             self.app.switch(self.seat_screen())
         else:
             self.app.rebuild()
-
-    def needs_briefing(self) -> bool:
-        """A person at a faction's seat who has not read the briefing, before the first turn ends."""
-        s, seat = self.session, self.seat
-        return (seat is not None and seat in self.rs.factions and s.is_human(seat)
-                and seat not in s.briefed and s.game.turns == 0)
-
-    def seat_screen(self) -> Scene:
-        """What the seat sees first once it has the computer: its briefing, if due, else this screen."""
-
-        return self.app.make("briefing", self) if self.needs_briefing() else self
-

@@ -134,14 +134,17 @@ class NetGameScene(GameScreen):
             return
         if resolved:
             self.app.open("results", net, resolved, then=self)  # from what the seat was sent
-        elif self.app.scene is not self:
-            self.app.switch(self)
+        elif self.app.scene is not self or self.needs_briefing():
+            self.app.switch(self.seat_screen())  # a seat's briefing before its first turn, as at a hot seat
         elif same_panel and self.acting and not first:
             # another seat moved while this one is choosing: the map and title follow at once, but the
             # widgets are kept (a rebuild would drop the focus from a half-typed argument)
             self.app.dirty = True
         else:
             self.app.rebuild()
+
+    def is_person(self, seat: str) -> bool:
+        return seat == self.net.seat  # the server's other seats are people or bots elsewhere
 
     def _game_over(self, resolved: int) -> bool:
         """At the end every screen opens the game-over scene (scores, chart, debrief) on the whole

@@ -22,11 +22,12 @@ from ..theme import RESULTS_FONT, font_size
 
 @register("results")
 class TurnResultsScene(Scene):
-    def __init__(self, app, session, turn: int, then: Scene):
+    def __init__(self, app, session, turn: int, then: Scene, *, again: bool = False):
         super().__init__(app)
         self.session = session
         self.turn = turn
         self.then = then  # where Continue goes: the handover, the game screen, or the game's end
+        self.again = again  # opened with R in mid-turn: Continue goes back to the game, nothing moves on
         self.results = session.turn_results(turn)  # the networked session's from what it was sent
 
     def build(self) -> None:
@@ -48,13 +49,19 @@ class TurnResultsScene(Scene):
         self.text = UITextBox(results_html(r), text_rect, m, object_id="#results_text")  # larger, for a room
         self.chart_rect = pygame.Rect(text_rect.right + pad, top, chart_w, min(bottom - top, px(360)))
         bw = min(w - 2 * pad, max(px(320), tx(300)))
-        self.button(((w - bw) // 2, h - button_h - pad, bw, button_h), "Continue [Enter]", self.proceed,
-                    key=pygame.K_RETURN, object_id="@primary",
-                    tooltip="Go on to the next seat (public results only are shown here).")
+        self.button(((w - bw) // 2, h - button_h - pad, bw, button_h),
+                    "Back to the game [Enter]" if self.again else "Continue [Enter]", self.proceed,
+                    key=pygame.K_RETURN, object_id="@primary", tooltip=self.continue_tip())
         for key in (pygame.K_KP_ENTER, pygame.K_SPACE, pygame.K_ESCAPE):
             self.bind(key, self.proceed)
         self.bind(pygame.K_PAGEDOWN, lambda: scroll_by_page(self.text, +1))
         self.bind(pygame.K_PAGEUP, lambda: scroll_by_page(self.text, -1))
+
+    def continue_tip(self) -> str:
+        """What the Continue button's hover text says it does: back to the game when R opened it."""
+        if self.again:
+            return "Back to the game screen, where you left it (public results only are shown here)."
+        return "Go on with the game (public results only are shown here)."
 
     def proceed(self) -> None:
         self.app.switch(self.then)
