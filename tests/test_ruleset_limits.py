@@ -202,6 +202,8 @@ def test_all_problems_in_one_run():
     ("factions.toml", ("faction", 0, "stat_max"), 2**53, "faction[russia].stat_max: must be between 1 and 1000000"),
     ("factions.toml", ("faction", 1, "id"), "umpire", "faction[umpire].id: 'umpire' is the name of a reserved seat"),
     ("factions.toml", ("faction", 1, "id"), "Umpire", "faction[Umpire].id: 'Umpire' is the name of a reserved seat"),
+    # the projector's seat: a faction of that name would be shown the projector's view as its own
+    ("factions.toml", ("faction", 1, "id"), "public", "faction[public].id: 'public' is the name of a reserved seat"),
     ("map.toml", ("region",), [], "map.toml: region: a map needs at least one region"),
     ("map.toml", ("region", 0, "strength", "russia"), 10**6, ".strength.russia: must be between 0 and 99"),
     ("map.toml", ("region", 0, "label"), [500.0, 50.0], ".label: expected [] or one [longitude, latitude] point"),
