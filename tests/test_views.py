@@ -79,3 +79,23 @@ def test_unknown_seat_is_refused(rs):
     st, _ = new_game(rs, seed=1)
     with pytest.raises(ValueError, match="no seat"):
         player_view(rs, st, "martians")
+
+
+def test_other_seats_see_nobodys_spending_until_resolution(rs):
+    """An order's cost and capacity would tell the others what was ordered: while orders are secret
+    another seat sees the stats and capacity the faction started the turn with."""
+    from wargame.engine import Order
+    from wargame.engine.state import PHASE_ORDERS
+
+    st, _ = new_game(rs, seed=1)
+    before = {seat: player_view(rs, st, seat)["factions"]["russia"] for seat in SEATS}
+    st, _ = apply(rs, st, Order("russia", "wedge_diplomacy"))
+    assert st.phase == PHASE_ORDERS and st.capacity["russia"] < rs.factions["russia"].capacity
+    for seat in ("ukraine", "nato_hawk", "nato_cautious", "public"):
+        shown = player_view(rs, st, seat)["factions"]["russia"]
+        start = before["ukraine"]
+        assert (shown["stats"], shown["capacity_left"]) == (start["stats"], start["capacity_left"])
+    for seat in ("russia", UMPIRE):  # the spender and the umpire see what was spent
+        shown = player_view(rs, st, seat)["factions"]["russia"]
+        assert (shown["stats"], shown["capacity_left"]) == (st.stats["russia"], st.capacity["russia"])
+        assert shown["stats"] != before["russia"]["stats"]
