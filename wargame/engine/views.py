@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..ruleset.model import Ruleset
-from .events import UMPIRE
+from .events import UMPIRE, events_for
 from .legal import seats_to_act, voter_for
 from .redact import unspent
 from .scoring import final_scores
@@ -110,4 +110,5 @@ def _objectives(rs: Ruleset, st: GameState, fid: str) -> list[dict[str, Any]]:
 
 
 def visible_events(events, seat: str):
-    return [e for e in events if e.visible_to(seat)]
+    """The events `seat` may see, without the secrets of others they carry (events.events_for)."""
+    return events_for(events, seat)
