@@ -344,3 +344,15 @@ def test_garbage_file_contents_give_named_problems(tmp_path, name, content):
         assert_named(exc.problems)
         for line in exc.problems:
             assert "\n" not in line
+
+
+def test_a_huge_id_is_quoted_cut_in_every_problem():
+    """A faction id of 5,000 characters: each problem that names it stays one readable line."""
+    from wargame.text import LINE_LIMIT
+
+    raw = copy.deepcopy(TINY_RAW)
+    raw["factions.toml"]["faction"][0]["id"] = "x" * 5000
+    problems = problems_of(build_ruleset, raw)
+    assert any("xxxxx...(" in line and "characters)...xxxx" in line for line in problems), problems
+    for line in problems:
+        assert len(line) <= 2 * LINE_LIMIT + 30, line[:200]
