@@ -51,6 +51,9 @@ def seat_state(rs, st: GameState, seat: str) -> GameState:
     if seat == UMPIRE:
         return _replace(st, {"rng": 0, "seed": 0})
     changes: dict = {"rng": 0, "seed": 0, "lines": _lines(rs, st.lines, seat)}
+    shown = unspent(rs, st, seat)  # what the others spent on their secret orders, as player_view hides it
+    if shown is not None:
+        changes["stats"], changes["capacity"] = shown
     if st.orders:
         changes["orders"] = tuple(
             o if o.faction == seat else
