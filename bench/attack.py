@@ -764,6 +764,10 @@ def secret_game(seed: int, kind: str, rng: random.Random, max_steps: int = 600) 
             if seat != PUBLIC and player_view(rs, others_secrets_changed(rs, st, seat, rng), seat) != \
                     player_view(rs, st, seat):
                 return f"turn {st.turn} {st.phase}, seat {seat}: its view changes with another seat's secrets"
+            if seat != PUBLIC:  # what a bot of this seat reads (and a remote bot is sent)
+                problem = seat_state_secrets(rs, st, seat, turn_start)
+                if problem:
+                    return f"turn {st.turn} {st.phase}, seat {seat}: its seat state {problem}"
         if scenario_injects and rng.random() < 0.05:  # the umpire schedules an inject: nobody is told
             inject = rng.choice(scenario_injects)
             try:
@@ -807,6 +811,29 @@ def view_secrets(rs, st, seat, view, turn_start) -> str | None:
             if fid == seat:
                 continue
             if shown["capacity_left"] != capacity[fid] or shown["stats"] != stats[fid]:
+                return f"shows what {fid} spent on its orders this turn"
+    return None
+
+
+def seat_state_secrets(rs, st, seat, turn_start) -> str | None:
+    """The state a bot of `seat` decides from: no other seat's orders, odds, notes or RNG, and no
+    spending of theirs while orders are secret."""
+    from wargame.engine.redact import seat_state
+    from wargame.engine.state import PHASE_CONSENSUS, PHASE_ORDERS
+
+    mine = seat_state(rs, st, seat)
+    if mine.rng or mine.seed or mine.scheduled or any(not n.published for n in mine.notes):
+        return "carries the RNG, the seed, the schedule or an unpublished note"
+    for o in mine.orders:
+        if o.faction != seat and o.rationale:
+            return f"carries the rationale of an order of {o.faction}"
+    for c in mine.crossings:
+        if rs.red_lines[c.red_line].owner != seat and c.probability:
+            return f"carries P(respond) of {c.red_line}"
+    if st.phase in (PHASE_ORDERS, PHASE_CONSENSUS) and turn_start and turn_start[0] == st.turn:
+        _, stats, capacity = turn_start
+        for fid in rs.factions:
+            if fid != seat and (mine.stats[fid] != stats[fid] or mine.capacity[fid] != capacity[fid]):
                 return f"shows what {fid} spent on its orders this turn"
     return None
 
