@@ -5,18 +5,21 @@ construction; these tests check it changes nothing: at every decision of random 
 games, a bot chooses exactly the same input from its seat state as from the full state (with
 identically seeded copies of its RNG), and from a state whose other seats' secrets (hidden
 tolerance, resolve, pressure, grievance, latch, orders, other owners' odds, notes, the RNG)
-were changed, so game results do not depend on the redaction.
+were changed, so game results do not depend on the redaction. What the other seats spent on
+their orders this turn is hidden as well (player_view shows the stats and capacity they started
+the turn with): the comparisons are made with that spending undone in the full state too.
 """
 
 import random
 
+from attrs import evolve
 from hypothesis import HealthCheck, given, settings, strategies as st_
 
 from test_net_secrets import others_secrets_changed
 from wargame.bots import decide, make_bots
 from wargame.bots.probes import ProbeBot, probes_for
 from wargame.engine import apply, new_game, seats_to_act
-from wargame.engine.redact import seat_state
+from wargame.engine.redact import seat_state, unspent
 
 
 def bots_for(rs, seed: int, kinds: list[str], probe: int | None):
@@ -30,6 +33,13 @@ def bots_for(rs, seed: int, kinds: list[str], probe: int | None):
 
 def rng_of(bot):
     return (bot.inner if isinstance(bot, ProbeBot) else bot).rng
+
+
+def spending_hidden(rs, st, seat):
+    """The full state with the other seats' spending on their secret orders undone: all a seat may
+    not know of the stats (the seat state hides it, as player_view does)."""
+    shown = unspent(rs, st, seat)
+    return st if shown is None else evolve(st, stats=shown[0], capacity=shown[1])
 
 
 def choice_from(bot, rs, st, seat, rng_state):
@@ -54,9 +64,10 @@ def test_a_bot_chooses_the_same_from_its_seat_state_as_from_the_full_state(rs, s
         seat = seats_to_act(rs, st)[0]
         bot = bots[seat]
         before = rng_of(bot).getstate()
-        full = choice_from(bot, rs, st, seat, before)
+        known = spending_hidden(rs, st, seat)
+        full = choice_from(bot, rs, known, seat, before)
         # another seat's secrets changed, read directly: a doctrine that read one would differ
-        changed = choice_from(bot, rs, others_secrets_changed(rs, st, seat, rng), seat, before)
+        changed = choice_from(bot, rs, others_secrets_changed(rs, known, seat, rng), seat, before)
         redacted = choice_from(bot, rs, seat_state(rs, st, seat), seat, before)
         assert redacted == full == changed, (seat, st.turn, st.phase)
         st, _ = apply(rs, st, redacted)
@@ -70,7 +81,7 @@ def test_a_game_of_bots_is_the_same_whether_they_read_the_full_or_the_seat_state
     a = b = new_game(rs, seed=seed)[0]
     while a.outcome is None:
         seat = seats_to_act(rs, a)[0]
-        inp = for_full[seat].choose(rs, a, seat)
+        inp = for_full[seat].choose(rs, spending_hidden(rs, a, seat), seat)
         assert decide(for_seat[seat], rs, b, seat) == inp
         a, _ = apply(rs, a, inp)
         b, _ = apply(rs, b, inp)

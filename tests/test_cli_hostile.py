@@ -288,3 +288,45 @@ def test_a_fifo_inside_a_ruleset_folder_is_a_problem_not_a_hang(tmp_path):
         out = proc.stdout + proc.stderr
         assert "actions.toml: is a named pipe (FIFO), not a regular file" in out
         assert "scenarios/pipe.toml: is a named pipe (FIFO), not a regular file" in out
+
+
+def test_an_error_quoting_a_huge_argument_is_one_short_line(capsys):
+    from wargame.text import LINE_LIMIT
+
+    code = main(["simulate", "--ruleset", str(TINY), "--scenario", "s" * 100_000])
+    err = capsys.readouterr().err
+    assert code == 1 and len(err.splitlines()) == 1, err[:200]
+    assert len(err) <= 2 * LINE_LIMIT + 40 and "sss...(100002 characters)...sss" in err, err[:200]
+
+
+def test_a_nul_in_names_is_drawn_escaped_by_render_and_report(capsys, tmp_path):
+    """pygame refuses to draw a NUL (ValueError): the client's fonts draw it escaped instead."""
+    folder = tmp_path / "nul"
+    shutil.copytree(TINY, folder)
+    for path in (folder / "factions.toml", folder / "map.toml"):
+        text = path.read_text(encoding="utf-8")
+        path.write_text(re.sub(r'^(name = ")', r"\1nul\\u0000", text, flags=re.M), encoding="utf-8")
+    rs = load_ruleset(folder)
+    assert "\x00" in rs.factions["russia"].name and "\x00" in rs.regions["kyiv"].name
+    save = tmp_path / "nul.wgsave"
+    save_game(save, bot_game(rs, title="nul\x00title"))
+    code, output = run_main(capsys, "render", save, "--turn", "1", "--out", tmp_path / "x.png", "--size", "640x480")
+    assert code == 0 and (tmp_path / "x.png").stat().st_size > 0, output
+    code, output = run_main(capsys, "report", save, "--out", tmp_path / "report", "--size", "640x480")
+    assert code == 0 and (tmp_path / "report" / "report.html").exists(), output
+    assert_clean(output)
+
+
+def test_render_at_a_small_size_prints_only_its_own_line(tmp_path):
+    """At small sizes several text sizes round to one; pygame_gui's warning about loading a font
+    twice must not reach stderr (an error would then not be one line either)."""
+    rs = load_ruleset(TINY)
+    save = tmp_path / "g.wgsave"
+    save_game(save, bot_game(rs, title="small"))
+    env = {**os.environ, "PYTHONPATH": str(REPO), "SDL_VIDEODRIVER": "dummy"}
+    for args in (["render", save, "--turn", "1", "--out", tmp_path / "x.png", "--size", "320x240"],
+                 ["report", save, "--out", tmp_path / "report", "--size", "320x240"]):
+        proc = subprocess.run([sys.executable, "-m", "wargame", *map(str, args)], capture_output=True, text=True,
+                              timeout=120, cwd=tmp_path, env=env)
+        assert proc.returncode == 0 and proc.stderr == "", proc.stderr[:300]
+        assert len(proc.stdout.splitlines()) == 1, proc.stdout

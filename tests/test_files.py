@@ -298,6 +298,24 @@ def test_report_cleans_what_a_killed_report_left(tmp_path, capsys):
     assert not list(out.rglob("*.tmp"))
 
 
+@pytest.mark.parametrize("command, target", [
+    (["briefing", str(HISTORY), "--seat", "ukraine", "--out", "{out}/b.md"], "b.md"),
+    (["simulate", "--ruleset", str(TINY), "--games", "2", "--out", "{out}/r.jsonl"], "r.jsonl"),
+    (["render", str(HISTORY), "--turn", "1", "--out", "{out}/x.png", "--size", "640x480"], "x.png"),
+])
+def test_every_writer_sweeps_what_a_killed_writer_of_its_file_left(tmp_path, capsys, command, target):
+    """write_atomic itself sweeps the stray temporary files of its target: every --out writer does."""
+    out = tmp_path / "out"
+    out.mkdir()
+    dead = out / f".{target}.{_dead_pid()}-abcdefgh.tmp"
+    dead.write_bytes(b"half")
+    busy = out / f".{target}.{os.getpid()}-abcdefgh.tmp"  # a live writer's fresh file: left alone
+    busy.write_bytes(b"writing")
+    assert main([a.format(out=out) for a in command]) == 0, capsys.readouterr().err
+    assert not dead.exists() and busy.exists() and (out / target).exists()
+    capsys.readouterr()
+
+
 def test_the_temporary_name_carries_the_pid(tmp_path, monkeypatch):
     seen = []
     real = os.replace

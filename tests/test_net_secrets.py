@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st_
 from wargame.bots import make_bots
 from wargame.engine import Note, player_view, seats_to_act
 from wargame.engine.legal import voter_for
+from wargame.engine.redact import unspent
 from wargame.engine.state import UmpireNote
 from wargame.net import protocol as P
 from wargame.net.redact import seat_state
@@ -101,7 +102,9 @@ def test_a_seat_state_keeps_what_the_seat_may_see(rs, seed, steps):
     st = room.state
     for seat in rs.factions:
         mine = seat_state(rs, st, seat)
-        assert mine.stats == st.stats and mine.regions == st.regions and mine.escalation == st.escalation
+        stats = (unspent(rs, st, seat) or (st.stats, st.capacity))[0]  # others' spending this turn undone
+        assert mine.stats == stats and mine.regions == st.regions and mine.escalation == st.escalation
+        assert mine.stats[seat] == st.stats[seat] and mine.capacity[seat] == st.capacity[seat]
         assert [o for o in mine.orders if o.faction == seat] == [o for o in st.orders if o.faction == seat]
         for lid, ls in st.lines.items():
             if rs.red_lines[lid].owner == seat:
@@ -119,3 +122,20 @@ def test_the_projector_sees_no_faction_secrets(rs):
     assert all("tolerance" not in line and "resolve" not in line for line in view["red_lines"].values())
     assert all(f["objectives"] == [] and f["payoff_now"] is None for f in view["factions"].values())
     assert all(n["published"] for n in view["notes"])
+
+
+def test_a_seat_state_hides_what_the_others_spent_this_turn(rs):
+    """A bot reads the stats and capacity a faction started the turn with, as a person's view shows
+    them, not what its secret orders spent (a remote bot is sent its seat state)."""
+    from wargame.engine import Order, apply, new_game
+
+    st, _ = new_game(rs, seed=1)
+    start_stats, start_capacity = dict(st.stats["russia"]), st.capacity["russia"]
+    st, _ = apply(rs, st, Order("russia", "wedge_diplomacy"))
+    assert st.stats["russia"] != start_stats
+    for seat in ("ukraine", "nato_hawk", "nato_cautious"):
+        mine = seat_state(rs, st, seat)
+        assert (mine.stats["russia"], mine.capacity["russia"]) == (start_stats, start_capacity), seat
+        assert mine.stats[seat] == st.stats[seat]
+    own = seat_state(rs, st, "russia")
+    assert (own.stats["russia"], own.capacity["russia"]) == (st.stats["russia"], st.capacity["russia"])

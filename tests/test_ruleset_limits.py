@@ -202,6 +202,8 @@ def test_all_problems_in_one_run():
     ("factions.toml", ("faction", 0, "stat_max"), 2**53, "faction[russia].stat_max: must be between 1 and 1000000"),
     ("factions.toml", ("faction", 1, "id"), "umpire", "faction[umpire].id: 'umpire' is the name of a reserved seat"),
     ("factions.toml", ("faction", 1, "id"), "Umpire", "faction[Umpire].id: 'Umpire' is the name of a reserved seat"),
+    # the projector's seat: a faction of that name would be shown the projector's view as its own
+    ("factions.toml", ("faction", 1, "id"), "public", "faction[public].id: 'public' is the name of a reserved seat"),
     ("map.toml", ("region",), [], "map.toml: region: a map needs at least one region"),
     ("map.toml", ("region", 0, "strength", "russia"), 10**6, ".strength.russia: must be between 0 and 99"),
     ("map.toml", ("region", 0, "label"), [500.0, 50.0], ".label: expected [] or one [longitude, latitude] point"),
@@ -342,3 +344,15 @@ def test_garbage_file_contents_give_named_problems(tmp_path, name, content):
         assert_named(exc.problems)
         for line in exc.problems:
             assert "\n" not in line
+
+
+def test_a_huge_id_is_quoted_cut_in_every_problem():
+    """A faction id of 5,000 characters: each problem that names it stays one readable line."""
+    from wargame.text import LINE_LIMIT
+
+    raw = copy.deepcopy(TINY_RAW)
+    raw["factions.toml"]["faction"][0]["id"] = "x" * 5000
+    problems = problems_of(build_ruleset, raw)
+    assert any("xxxxx...(" in line and "characters)...xxxx" in line for line in problems), problems
+    for line in problems:
+        assert len(line) <= 2 * LINE_LIMIT + 30, line[:200]

@@ -79,3 +79,57 @@ def test_unknown_seat_is_refused(rs):
     st, _ = new_game(rs, seed=1)
     with pytest.raises(ValueError, match="no seat"):
         player_view(rs, st, "martians")
+
+
+def test_other_seats_see_nobodys_spending_until_resolution(rs):
+    """An order's cost and capacity would tell the others what was ordered: while orders are secret
+    another seat sees the stats and capacity the faction started the turn with."""
+    from wargame.engine import Order
+    from wargame.engine.state import PHASE_ORDERS
+
+    st, _ = new_game(rs, seed=1)
+    before = {seat: player_view(rs, st, seat)["factions"]["russia"] for seat in SEATS}
+    st, _ = apply(rs, st, Order("russia", "wedge_diplomacy"))
+    assert st.phase == PHASE_ORDERS and st.capacity["russia"] < rs.factions["russia"].capacity
+    for seat in ("ukraine", "nato_hawk", "nato_cautious", "public"):
+        shown = player_view(rs, st, seat)["factions"]["russia"]
+        start = before["ukraine"]
+        assert (shown["stats"], shown["capacity_left"]) == (start["stats"], start["capacity_left"])
+    for seat in ("russia", UMPIRE):  # the spender and the umpire see what was spent
+        shown = player_view(rs, st, seat)["factions"]["russia"]
+        assert (shown["stats"], shown["capacity_left"]) == (st.stats["russia"], st.capacity["russia"])
+        assert shown["stats"] != before["russia"]["stats"]
+
+
+def test_scheduling_an_inject_tells_no_player(rs):
+    """The schedule is the umpire's secret: the input's event reaches the umpire alone."""
+    from wargame.engine import FireInject
+
+    st, _ = new_game(rs, seed=1)
+    inject = rs.scenarios[st.scenario].injects[0].id
+    st, events = apply(rs, st, FireInject(inject, st.turn + 2, "a surprise"))
+    assert st.scheduled == ((st.turn + 2, inject),)
+    for seat in (*SEATS, "public"):
+        assert visible_events(events, seat) == [], seat
+    assert any("scheduled" in e.text for e in visible_events(events, UMPIRE))
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_visible_events_never_carry_another_owners_odds(rs, seed):
+    """An answered or unanswered crossing is public news; the engine's P(respond) behind it is not."""
+    from wargame.engine.events import EventKind
+
+    st, events = new_game(rs, seed=seed)
+    rng = random.Random(seed)
+    answers = 0
+    while st.outcome is None:
+        seat = seats_to_act(rs, st)[0]
+        st, events = apply(rs, st, rng.choice(list(legal_inputs(rs, st, seat))))
+        for e in events:
+            if e.kind in (EventKind.RESPONSE, EventKind.UNANSWERED):
+                answers += 1
+                assert "probability" in e.data
+                assert "probability" in visible_events([e], UMPIRE)[0].data
+                for viewer in (*SEATS, "public"):
+                    assert "probability" not in visible_events([e], viewer)[0].data, viewer
+    assert answers, "no crossing was answered in this game: pick another seed"

@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from . import __version__, strict_json
-from .text import SafeStream, printable
+from .text import SafeStream, printable, shorten
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
@@ -868,11 +868,8 @@ def _main(argv: list[str] | None) -> int:
         for line in exc.problems:
             print(f"  {printable(line)}", file=sys.stderr)
         return EXIT_FAIL
-    except SaveError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_FAIL
-    except UserError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    except (SaveError, UserError) as exc:  # one line, however much of a file or argument it quotes
+        print(f"error: {shorten(str(exc))}", file=sys.stderr)
         return EXIT_FAIL
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

@@ -141,9 +141,12 @@ def write_all_atomic(files: Iterable[tuple[os.PathLike | str, bytes]]) -> None:
     into place, in the order given (put the file that shows the rest is complete last). On an
     error (OSError, e.g. ENOSPC) every temporary file, and every folder this call made that is
     still empty, is removed before the error is raised. A rename needs no space; should one fail
-    all the same, the files renamed before it stay new.
+    all the same, the files renamed before it stay new. Stray temporary files of the same targets
+    (clean_stray_temps: a killed writer's) are swept first, so every writer cleans up after a crash.
     """
     items = [(Path(p), data) for p, data in files]
+    for path, _ in items:  # what an earlier writer of these files left when it was killed
+        clean_stray_temps(_folder(path), (path.name,))
     made: list[Path] = []  # folders created here, outermost first
     staged: list[tuple[str, Path]] = []
     try:

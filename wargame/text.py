@@ -7,6 +7,7 @@ or escape sequence from a ruleset, a save, a path or an argument ever reaches th
 
 from __future__ import annotations
 
+import re
 from typing import TextIO
 
 
@@ -19,6 +20,19 @@ def printable(text: str, limit: int | None = None) -> str:
     if limit is not None:
         text = text[:limit]
     return text if text.isprintable() else "".join(_escape(c) for c in text)
+
+
+LINE_LIMIT = 300  # an error line longer than this quotes too much of what it names
+_LONG_WORD = re.compile(r"\S{61,}")
+
+
+def shorten(line: str, limit: int = LINE_LIMIT) -> str:
+    """A message line that quotes a huge id, path or value, with each over-long word cut in its
+    middle ("first 40 ... (N characters) ... last 12"), so the message still reads to its end."""
+    if len(line) <= limit:
+        return line
+    line = _LONG_WORD.sub(lambda m: f"{m[0][:40]}...({len(m[0])} characters)...{m[0][-12:]}", line)
+    return line if len(line) <= 2 * limit else line[: 2 * limit] + f"...({len(line)} characters)"
 
 
 def terminal_safe(text: str) -> str:

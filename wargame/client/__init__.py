@@ -24,7 +24,7 @@ def render_game_screen(game, turn: int, seat: str, size: tuple[int, int] = (1280
     st = game.state_at(turn)
     app = App(size, window=False)
     view = player_view(rs, st, seat)
-    events = [e for e in turn_events(game, turn) if e.visible_to(seat)] if turn >= 1 else []
+    events = [e.shown_to(seat) for e in turn_events(game, turn) if e.visible_to(seat)] if turn >= 1 else []
     title = f"{month_label(rs, st, turn)}  End of turn {turn}" if turn >= 1 else f"{view['date']}  Start"
     orders = [li.input for li in game.inputs
               if li.turn == turn and type(li.input).__name__ == "Order" and seat in (li.input.faction, "umpire")]

@@ -10,6 +10,7 @@ next to no CPU.
 from __future__ import annotations
 
 import os
+import warnings
 from pathlib import Path
 from typing import Any, Callable
 
@@ -136,6 +137,16 @@ class Scene:
         return False
 
 
+
+def preload_faces(manager: pygame_gui.UIManager, size: int) -> None:
+    """Load the bold and italic faces of `size` up front. A size the theme loaded already (small
+    windows round several sizes to one) is skipped quietly: pygame_gui would warn on stderr, and
+    a command's output (render, report) is its own lines only."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Trying to pre-load font id", category=UserWarning)
+        manager.preload_fonts([{"name": "noto_sans", "point_size": size, "style": style}
+                               for style in ("bold", "italic")])
+
 class App:
     def __init__(self, size: tuple[int, int] = BASE_SIZE, *, saves_dir: Path | str | None = None,
                  ruleset: str | None = None, text_scale: float = 1.0, window: bool = True):
@@ -189,9 +200,7 @@ class App:
     def _new_manager(self) -> pygame_gui.UIManager:
         manager = pygame_gui.UIManager(self.size, build_theme(self.ui_scale), enable_live_theme_updates=False)
         # text boxes use <b> and <i>: load those faces up front instead of on first use
-        size = font_size(self.ui_scale)
-        manager.preload_fonts([{"name": "noto_sans", "point_size": size, "style": style}
-                               for style in ("bold", "italic")])
+        preload_faces(manager, font_size(self.ui_scale))
         return manager
 
     def rebuild(self) -> None:

@@ -31,6 +31,21 @@ _FONTS: dict[tuple[int, bool], pygame.font.Font] = {}
 _FORGET_ON_QUIT = False
 
 
+class SafeFont(pygame.font.Font):
+    """pygame's Font, for text from files: a NUL (which pygame refuses with a ValueError) is drawn
+    escaped, as the command line shows it."""
+
+    def render(self, text, *args, **kwargs):
+        return super().render(_no_nul(text), *args, **kwargs)
+
+    def size(self, text):
+        return super().size(_no_nul(text))
+
+
+def _no_nul(text):
+    return text.replace("\x00", "\\x00") if isinstance(text, str) and "\x00" in text else text
+
+
 def _forget_fonts() -> None:
     """Run by pygame.quit(): fonts die with it, so a later init must open them again."""
     global _FORGET_ON_QUIT
@@ -55,9 +70,9 @@ def ui_font(size: int, bold: bool = False) -> pygame.font.Font:
             _FONT_DIR = Path(pygame_gui.__file__).parent / "data"
         path = _FONT_DIR / ("NotoSans-Bold.ttf" if bold else "NotoSans-Regular.ttf")
         try:
-            _FONTS[key] = pygame.font.Font(str(path), size)
+            _FONTS[key] = SafeFont(str(path), size)
         except (OSError, FileNotFoundError):
-            _FONTS[key] = pygame.font.Font(None, round(size * 1.35))
+            _FONTS[key] = SafeFont(None, round(size * 1.35))
     return _FONTS[key]
 
 

@@ -55,7 +55,7 @@ def font(size: int, italic: bool = False) -> pygame.font.Font:
         if not _FORGET_ON_QUIT:  # pygame drops its quit hooks after each quit
             pygame.register_quit(reset_fonts)
             _FORGET_ON_QUIT = True
-        f = pygame.font.Font(None, size)
+        f = chart.SafeFont(None, size)
         f.set_italic(italic)
         _FONTS[key] = f
     return _FONTS[key]

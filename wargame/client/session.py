@@ -209,7 +209,7 @@ class Session:
 
     def news(self, seat: str) -> list[Event]:
         """Events this seat may see since it last acted (everything, the first time)."""
-        return [e for e in self.log[self.seen.get(seat, 0):] if e.visible_to(seat)]
+        return [e.shown_to(seat) for e in self.log[self.seen.get(seat, 0):] if e.visible_to(seat)]
 
     def mark_seen(self, seat: str) -> None:
         self.seen[seat] = len(self.log)

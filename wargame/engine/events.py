@@ -255,3 +255,22 @@ class Event:
 
     def visible_to(self, seat: str) -> bool:
         return self.audience is None or seat == UMPIRE or seat in self.audience
+
+    def shown_to(self, seat: str) -> Event:
+        """The event as `seat` is shown it (when visible_to(seat)): an answer to a crossing keeps
+        the engine's P(respond) of the owner's line for the umpire only (as player_view does)."""
+        if seat == UMPIRE or not any(key in self.data for key in SECRET_DATA.get(self.kind, ())):
+            return self
+        hidden = SECRET_DATA[self.kind]
+        return Event(self.turn, self.kind, self.text, self.audience,
+                     {k: v for k, v in self.data.items() if k not in hidden})
+
+
+# data the umpire alone is shown of public events: the owner's odds of answering a crossing
+SECRET_DATA: dict[EventKind, tuple[str, ...]] = {EventKind.RESPONSE: ("probability",),
+                                                 EventKind.UNANSWERED: ("probability",)}
+
+
+def events_for(events, seat: str) -> list[Event]:
+    """The events `seat` may see, as it is shown them."""
+    return [e.shown_to(seat) for e in events if e.visible_to(seat)]

@@ -23,7 +23,16 @@ from attrs import fields
 
 from .events import UMPIRE
 from .legal import voter_for
-from .state import _GAME_FIELDS, GameState, LineState, OrderRec, _copy_with, replace_crossing
+from .state import (
+    _GAME_FIELDS,
+    PHASE_CONSENSUS,
+    PHASE_ORDERS,
+    GameState,
+    LineState,
+    OrderRec,
+    _copy_with,
+    replace_crossing,
+)
 
 # the fields in __init__'s order: all of a state's values at once, and attrs' generated __init__
 # (faster than state.replace's loop; the seat state is made at every decision of every bot game)
@@ -42,6 +51,9 @@ def seat_state(rs, st: GameState, seat: str) -> GameState:
     if seat == UMPIRE:
         return _replace(st, {"rng": 0, "seed": 0})
     changes: dict = {"rng": 0, "seed": 0, "lines": _lines(rs, st.lines, seat)}
+    shown = unspent(rs, st, seat)  # what the others spent on their secret orders, as player_view hides it
+    if shown is not None:
+        changes["stats"], changes["capacity"] = shown
     if st.orders:
         changes["orders"] = tuple(
             o if o.faction == seat else
@@ -68,6 +80,27 @@ def seat_state(rs, st: GameState, seat: str) -> GameState:
     if st.scheduled:
         changes["scheduled"] = ()
     return _replace(st, changes)
+
+
+def unspent(rs, st: GameState, seat: str) -> tuple[dict, dict] | None:
+    """Every faction's stats and capacity as `seat` may know them while orders are secret (the
+    orders and consensus phases): another faction's payments for its orders added back, as at the
+    start of the turn, so nobody reads what the others ordered from what they spent. None when
+    there is nothing to hide (the umpire, no other faction's orders, or the orders are resolved)."""
+    if seat == UMPIRE or st.phase not in (PHASE_ORDERS, PHASE_CONSENSUS):
+        return None
+    others = [o for o in st.orders if o.faction != seat]
+    if not others:
+        return None
+    spenders = {o.faction for o in others}
+    stats = {fid: dict(values) if fid in spenders else values for fid, values in st.stats.items()}
+    capacity = dict(st.capacity)
+    for o in others:
+        for stat, amount in o.paid:
+            stats[o.faction][stat] += amount
+    for fid in spenders:  # only orders spend capacity, and every turn starts at the faction's own
+        capacity[fid] = rs.factions[fid].capacity
+    return stats, capacity
 
 
 def _replace(st: GameState, changes: dict) -> GameState:

@@ -178,7 +178,10 @@ def apply_umpire(rs: Ruleset, st: GameState, inp: UmpireInput, events: list[Even
                                                         "rationale": inp.rationale}))
         return st
     what = describe_umpire_input(rs, inp)
-    events.append(Event(st.turn, EventKind.UMPIRE, f"Umpire: {what}.", data={"kind": type(inp).__name__}))
+    # an inject scheduled for a later turn is the umpire's secret until it fires
+    scheduled = isinstance(inp, FireInject) and bool(inp.turn) and inp.turn > st.turn
+    events.append(Event(st.turn, EventKind.UMPIRE, f"Umpire: {what}.", data={"kind": type(inp).__name__},
+                        audience=frozenset() if scheduled else None))
     events.append(Event(st.turn, EventKind.UMPIRE_NOTE, f"Umpire's note {number + 1} (why: {what}): {inp.rationale}",
                         audience=frozenset(), data={"note": number, "published": False,
                                                     "rationale": inp.rationale}))

@@ -11,8 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from ..ruleset.model import Ruleset
-from .events import UMPIRE
+from .events import UMPIRE, events_for
 from .legal import seats_to_act, voter_for
+from .redact import unspent
 from .scoring import final_scores
 from .state import GameState
 
@@ -62,6 +63,8 @@ def player_view(rs: Ruleset, st: GameState, seat: str) -> dict[str, Any]:
             entry.update(kind=c.kind, severity=c.severity, probability=c.probability)
         crossings.append(entry)
     # the final payoff if the game ended now (or as it did end), of the factions this seat is shown
+    # while orders are secret, what the others spent on them is too
+    stats, capacity = unspent(rs, st, seat) or (st.stats, st.capacity)
     payoff_now = final_scores(rs, st, None if umpire else [seat] if seat in rs.factions else [])
     return {
         "seat": seat,
@@ -75,7 +78,7 @@ def player_view(rs: Ruleset, st: GameState, seat: str) -> dict[str, Any]:
         "peak": st.peak,
         "cohesion": st.cohesion,
         "factions": {
-            fid: {"stats": dict(st.stats[fid]), "capacity_left": st.capacity[fid],
+            fid: {"stats": dict(stats[fid]), "capacity_left": capacity[fid],
                   "score": st.scores[fid], "done": fid in st.done,
                   "objectives": _objectives(rs, st, fid) if umpire or fid == seat else [],
                   "payoff_now": payoff_now[fid] if umpire or fid == seat else None}
@@ -107,4 +110,5 @@ def _objectives(rs: Ruleset, st: GameState, fid: str) -> list[dict[str, Any]]:
 
 
 def visible_events(events, seat: str):
-    return [e for e in events if e.visible_to(seat)]
+    """The events `seat` may see, without the secrets of others they carry (events.events_for)."""
+    return events_for(events, seat)

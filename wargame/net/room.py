@@ -298,7 +298,7 @@ class Room:
     def visible_events(self, seat: str, after_seq: int = -1) -> list[dict[str, Any]]:
         # the seqs only grow: start at the first event after `after_seq` instead of scanning the game
         start = bisect.bisect_right(self.events, after_seq, key=lambda pair: pair[0])
-        return [P.event_to_data(e) for _, e in self.events[start:] if e.visible_to(seat)]
+        return [P.event_to_data(e.shown_to(seat)) for _, e in self.events[start:] if e.visible_to(seat)]
 
     def message(self, kind: str, seat: str, *, after_seq: int, with_state: bool = False) -> dict[str, Any]:
         """What `seat` is sent: its view, its legal inputs and the events it may see after `after_seq`."""

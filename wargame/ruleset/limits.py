@@ -31,4 +31,4 @@ MONTHS_PER_TURN_MAX = 120
 STRENGTH_MAX = 99  # ground strength per side and region: checked in rulesets, kept there by the engine
 NUMBER_LIMIT = 10**6  # any other whole number: stat_max, points, payoffs, costs, deltas, penalties
 FACTIONS_LIMIT = 16
-RESERVED_SEATS = ("umpire",)  # seat names a faction may not take
+RESERVED_SEATS = ("umpire", "public")  # seat names a faction may not take (public: the projector's seat)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..files import kind_of, read_regular
+from ..text import shorten
 from . import schema
 from .checks import CHECKER_NEEDS, check_ruleset
 from .conditions import suggest
@@ -30,8 +31,8 @@ class RulesetError(Exception):
     """A ruleset that cannot be used; `problems` holds one readable line per problem."""
 
     def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__("\n".join(problems))
+        self.problems = [shorten(p) for p in problems]  # a huge id is quoted cut, the line stays readable
+        super().__init__("\n".join(self.problems))
 
 
 def rulesets_home() -> Path:

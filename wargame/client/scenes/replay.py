@@ -87,7 +87,7 @@ class ReplayScene(Scene):
         if t not in self._events:
             self._events[t] = turn_events(self.game, t)
         seat = seat or self.seat
-        return [e for e in self._events[t] if e.visible_to(seat)]
+        return [e.shown_to(seat) for e in self._events[t] if e.visible_to(seat)]
 
     def date(self, t: int | None = None) -> str:
         t = self.turn if t is None else t

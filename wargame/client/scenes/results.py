@@ -13,7 +13,7 @@ from pygame_gui.elements import UILabel, UITextBox
 
 from ...engine import month_label
 from .. import palette as P
-from ..app import Scene, register
+from ..app import Scene, preload_faces, register
 from ..chart import draw_escalation_chart
 from ..results import headline, results_html
 from ..text import scroll_by_page
@@ -36,7 +36,7 @@ class TurnResultsScene(Scene):
         pad = px(16)
         r = self.results
         size = font_size(self.app.ui_scale, RESULTS_FONT)
-        m.preload_fonts([{"name": "noto_sans", "point_size": size, "style": st} for st in ("bold", "italic")])
+        preload_faces(m, size)
         title_h, sub_h = tx(62), tx(34)
         UILabel(pygame.Rect(pad, px(8), w - 2 * pad, title_h), f"Results of turn {r.turn} ({r.month})", m,
                 object_id="@title")
