@@ -660,10 +660,9 @@ def attack_escapes(ctx: Ctx) -> Iterator[tuple[str, Check]]:
     name, in ids and in arguments: no command prints one raw (nor writes one into a report)."""
     cases = [(e, c) for e in ESCAPES for c in ESCAPE_COMMANDS]
     ctx.rng.shuffle(cases)
-    cases.sort(key=lambda ec: ESCAPE_COMMANDS.index(ec[1]) > 0)  # every command early, in quick runs too
     seen: set[int] = set()
     ordered = []
-    for e, c in cases:  # one of each command first, then the rest
+    for e, c in cases:  # one case of each command first (quick runs try them all), then the rest
         if ESCAPE_COMMANDS.index(c) not in seen:
             seen.add(ESCAPE_COMMANDS.index(c))
             ordered.append((e, c))
@@ -944,7 +943,7 @@ def cli_arguments() -> list[tuple[str, list[str], str]]:
         cases.append((f"render --size {v}", ["render", "{save}", "--turn", "1", "--out", "{d}/x.png", "--size", v],
                       "either"))
         cases.append((f"report --size {v}", ["report", "{save}", "--out", "{d}/rep", "--size", v], "either"))
-    specials = {"FIFO": "{fifo}", "/dev/zero": "/dev/zero", "/dev/null": "/dev/null", "a folder": "{d}",
+    specials = {"FIFO": "{fifo}", "/dev/zero": "/dev/zero", "a link to /dev/null": "{null}", "a folder": "{d}",
                 "an empty file": "{empty}", "a sparse 1 GB file": "{sparse}", "a missing file": "{d}/nothing.wgsave",
                 "a ruleset folder": "{tiny}"}
     for what, path in specials.items():
@@ -954,7 +953,9 @@ def cli_arguments() -> list[tuple[str, list[str], str]]:
         cases.append((f"report {what}", ["report", path, "--out", "{d}/rep"], "error"))
         cases.append((f"briefing {what}", ["briefing", path, "--seat", "ukraine"], "error"))
         cases.append((f"report --parent {what}", ["report", "{save}", "--parent", path, "--out", "{d}/rep"], "error"))
-    for what, path in (("FIFO", "{fifo}"), ("/dev/null", "/dev/null"), ("a folder", "{d}")):
+    # never a device itself as an output: a bug that renamed a file over it would replace the
+    # machine's /dev/null (as root); a link to it in the case's folder shows the same bug safely
+    for what, path in (("FIFO", "{fifo}"), ("a link to /dev/null", "{null}"), ("a folder", "{d}")):
         cases.append((f"render --out {what}", ["render", "{save}", "--turn", "0", "--out", path], "error"))
         cases.append((f"simulate --out {what}", ["simulate", "--ruleset", "{tiny}", "--games", "1", "--out", path],
                       "error"))
@@ -977,7 +978,8 @@ def attack_cli(ctx: Ctx) -> Iterator[tuple[str, Check]]:
         def check(argv=argv, expect=expect) -> str | None:
             folder = ctx.folder()
             places = {"save": folder / "game.wgsave", "d": folder, "fifo": folder / "pipe", "tiny": TINY,
-                      "empty": folder / "empty.wgsave", "sparse": folder / "sparse.wgsave"}
+                      "empty": folder / "empty.wgsave", "sparse": folder / "sparse.wgsave", "null": folder / "null"}
+            places["null"].symlink_to("/dev/null")
             places["save"].write_bytes(base_save())
             os.mkfifo(places["fifo"])
             places["empty"].write_bytes(b"")

@@ -330,3 +330,12 @@ def test_render_at_a_small_size_prints_only_its_own_line(tmp_path):
                               timeout=120, cwd=tmp_path, env=env)
         assert proc.returncode == 0 and proc.stderr == "", proc.stderr[:300]
         assert len(proc.stdout.splitlines()) == 1, proc.stdout
+
+
+def test_a_usage_error_quoting_a_huge_argument_is_one_short_line(capsys):
+    from wargame.text import LINE_LIMIT
+
+    with pytest.raises(SystemExit):
+        main(["history", "calibrate", "--jobs", "9" * 5000])
+    lines = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
+    assert "error:" in lines[-1] and len(lines[-1]) <= 2 * LINE_LIMIT + 40, lines[-1][:200]

@@ -328,3 +328,36 @@ def test_the_temporary_name_carries_the_pid(tmp_path, monkeypatch):
     save_game(tmp_path / "g.wgsave", load_save(HISTORY))
     assert len(seen) == 1 and seen[0].startswith(f".g.wgsave.{os.getpid()}-") and seen[0].endswith(".tmp")
     assert files.is_our_temp(seen[0], (".wgsave",)) and not files.is_our_temp(seen[0], (".png",))
+
+
+def test_write_atomic_never_puts_a_file_in_place_of_a_fifo_or_device(tmp_path):
+    """The rename would replace the special file itself (run as root, `--out /dev/null` replaced
+    the null device): a FIFO, a folder or a link to a device is refused, and stays what it was."""
+    import stat as stat_
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    link = tmp_path / "null"
+    link.symlink_to(fifo)
+    for target in (fifo, link, tmp_path):
+        with pytest.raises(files.NotARegularFile):
+            files.write_atomic(target, b"data")
+    assert stat_.S_ISFIFO(os.stat(fifo).st_mode) and link.is_symlink()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["null", "pipe"]
+
+
+@pytest.mark.parametrize("command", [
+    ["render", str(HISTORY), "--turn", "1", "--out", "{target}"],
+    ["briefing", str(HISTORY), "--seat", "ukraine", "--out", "{target}"],
+    ["simulate", "--ruleset", str(TINY), "--games", "1", "--out", "{target}"],
+])
+def test_an_output_that_is_a_fifo_is_one_clean_line(tmp_path, capsys, command):
+    import stat as stat_
+
+    suffix = {"render": ".png", "briefing": ".md", "simulate": ".csv"}[command[0]]
+    target = tmp_path / f"pipe{suffix}"
+    os.mkfifo(target)
+    assert main([a.format(target=target) for a in command]) == 1
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "not a regular file" in err, err
+    assert stat_.S_ISFIFO(os.stat(target).st_mode)

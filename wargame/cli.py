@@ -58,8 +58,15 @@ def _add_scheduler_option(parser: argparse.ArgumentParser) -> None:
                              "tcp://HOST:8786 (--jobs is then unused; needs pip install wargame[cluster])")
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser, whose usage errors quote a huge argument cut (text.shorten): one line."""
+
+    def error(self, message: str):
+        super().error(shorten(message))
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="wargame",
         description="A seminar wargame about escalation of the Russia-Ukraine war into a Russia-NATO war.",
     )

@@ -126,6 +126,20 @@ def _sync_folder(folder: Path) -> None:
         pass
 
 
+def _check_replaceable(path: Path) -> None:
+    """NotARegularFile for a target that is a FIFO, a device, a socket or a folder (or a link to
+    one): the rename would put a file in its place (run as root, `--out /dev/null` would replace
+    the system's null device)."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return
+    except OSError:
+        return  # what the write itself will say
+    if not stat.S_ISREG(st.st_mode):
+        raise NotARegularFile(kind_of(st.st_mode))
+
+
 def write_atomic(path: os.PathLike | str, data: bytes) -> None:
     """Write to a temporary file in the same folder, fsync, rename over the target.
 
@@ -145,8 +159,9 @@ def write_all_atomic(files: Iterable[tuple[os.PathLike | str, bytes]]) -> None:
     (clean_stray_temps: a killed writer's) are swept first, so every writer cleans up after a crash.
     """
     items = [(Path(p), data) for p, data in files]
-    for path, _ in items:  # what an earlier writer of these files left when it was killed
-        clean_stray_temps(_folder(path), (path.name,))
+    for path, _ in items:
+        _check_replaceable(path)
+        clean_stray_temps(_folder(path), (path.name,))  # what an earlier writer of it left when killed
     made: list[Path] = []  # folders created here, outermost first
     staged: list[tuple[str, Path]] = []
     try:
