@@ -13,8 +13,9 @@ from attrs import evolve
 
 from wargame.bots import make_bots
 from wargame.cli import main
-from wargame.engine import Order, final_scores, legal_inputs, month_label, seats_to_act
+from wargame.engine import EndOrders, Order, final_scores, legal_inputs, month_label, seats_to_act
 from wargame.engine.inputs import UMPIRE_TYPES, React
+from wargame.engine.state import PHASE_ORDERS
 from wargame.persist import SavedGame, branch, load_save, save_game, saves_home
 from wargame.persist.game import turn_events
 from wargame.report import images, make_report, write_report
@@ -40,11 +41,15 @@ def section(page: str, anchor: str) -> str:
     return page[start:end if end > 0 else len(page)]
 
 
-def play_out(game: SavedGame, seed: int, until_turn: int | None = None) -> None:
+def play_out(game: SavedGame, seed: int, until_turn: int | None = None, orders: bool = True) -> None:
+    """Doctrine bots play the game on; with `orders` false every seat hands in no orders."""
     bots = make_bots(game.ruleset, "doctrine", seed=seed)
     while game.state.outcome is None and (until_turn is None or game.state.turn <= until_turn):
         seat = seats_to_act(game.ruleset, game.state)[0]
-        game.apply(bots[seat].choose(game.ruleset, game.state, seat))
+        if not orders and game.state.phase == PHASE_ORDERS:
+            game.apply(EndOrders(seat))
+        else:
+            game.apply(bots[seat].choose(game.ruleset, game.state, seat))
 
 
 @pytest.fixture(scope="module")
@@ -304,24 +309,30 @@ def test_collect_reads_a_game_in_progress(rs):
 
 def test_rises_by_the_umpire_and_by_a_scheduled_inject_are_put_down_to_them(rs):
     # the umpire lifts the track to 11 (no easing from there) and schedules an inject that adds a
-    # rung at the start of turn 3: its event is told at the end of turn 2, its rise is turn 3's
+    # rung at the start of turn 3: its event is told at the end of turn 2, its rise is turn 3's.
+    # Nobody orders anything, so only the umpire, the inject and chance move the track.
     from wargame.engine import FireInject, SetTrack
 
-    by_inject = 0
+    by_umpire = by_inject = 0
     for seed in range(1, 6):
         game, _ = SavedGame.new(rs, seed=seed, seats={**{f: "human" for f in rs.factions}, "umpire": "human"})
         game.apply(SetTrack("escalation", 11, "the seminar wants the crisis at its height"))
         game.apply(FireInject("nuclear_plant_fighting", 3, "as the scenario foresaw"))
-        play_out(game, seed, until_turn=3)
+        play_out(game, seed, until_turn=3, orders=False)
         rises = {r.turn: r for r in collect(game).rises}
-        assert rises[1].label == "umpire" and rises[1].cause == "the umpire set the track"
+        if rises[1].after == 11:  # no chance roll added a rung after the umpire's
+            assert rises[1].label == "umpire" and rises[1].cause == "the umpire set the track", rises[1]
+            by_umpire += 1
         if 3 in rises:
-            reached = [e for e in turn_events(game, 3) if e.kind in ("executed", "response")
-                       and e.data["rung"] >= rises[3].after]
-            if not reached:  # nothing else took the track that high in turn 3: the inject did
+            if not _reached(game, 3, rises[3].after):  # nothing else took the track that high: the inject did
                 assert rises[3].label.startswith("Fighting near a nuclear plant"), rises[3]
                 by_inject += 1
-    assert by_inject
+    assert by_umpire and by_inject
+
+
+def _reached(game, turn: int, rung: int) -> bool:
+    """Whether an order or answer of `turn` had a rung of `rung` or more."""
+    return any(e.kind in ("executed", "response") and e.data["rung"] >= rung for e in turn_events(game, turn))
 
 
 def test_gathering_the_facts_needs_no_pygame():

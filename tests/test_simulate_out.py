@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 from wargame import simulate
-from wargame.bots import make_bots
+from wargame.bots import decide, make_bots
 from wargame.cli import main
 from wargame.engine import apply, final_scores, new_game, seats_to_act
 from wargame.engine.combat import is_breakthrough
@@ -104,7 +104,7 @@ def replayed(rs, seed: int, bots: str = "doctrine"):
     start, every = state, list(events)
     while state.outcome is None:
         seat = seats_to_act(rs, state)[0]
-        state, events = apply(rs, state, players[seat].choose(rs, state, seat))
+        state, events = apply(rs, state, decide(players[seat], rs, state, seat))  # as simulate asks a bot
         every.extend(events)
     return start, state, every
 
